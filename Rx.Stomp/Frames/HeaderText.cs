@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Text;
+
+namespace Rx.Stomp.Frames;
+
+/// <summary>
+/// Header text on the wire: strict UTF-8, escaping per version (none on CONNECT/CONNECTED and in 1.0), and the
+/// interning of well-known header names so that reading a frame does not allocate them again.
+/// </summary>
+internal static class HeaderText
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly string[] KnownNames =
+    [
+        StompHeaderNames.AcceptVersion, StompHeaderNames.Ack, StompHeaderNames.ContentLength, StompHeaderNames.ContentType,
+        StompHeaderNames.Destination, StompHeaderNames.HeartBeat, StompHeaderNames.Host, StompHeaderNames.Id,
+        StompHeaderNames.Login, StompHeaderNames.Message, StompHeaderNames.MessageId, StompHeaderNames.Passcode,
+        StompHeaderNames.Receipt, StompHeaderNames.ReceiptId, StompHeaderNames.Server, StompHeaderNames.Session,
+        StompHeaderNames.Subscription, StompHeaderNames.Transaction, StompHeaderNames.Version, StompHeaderNames.ReplyTo,
+        StompHeaderNames.CorrelationId, StompHeaderNames.Redelivered, StompHeaderNames.Requeue,
+        "persistent", "priority", "expires", "timestamp", "type", "prefetch-count", "durable", "auto-delete",
+        "exclusive", "redelivered", "original-destination",
+    ];
+
+    private static readonly byte[][] KnownNameBytes = Array.ConvertAll(KnownNames, Encoding.ASCII.GetBytes);
+
+    private static readonly SearchValues<char> Escapable11 = SearchValues.Create("\n:\\\r");
+
+    public static ReadOnlySpan<byte> ContentLengthPrefix => "content-length:"u8;
+
+    /// <summary>Decodes a header name or value, unescaping it when <paramref name="escaped"/>.</summary>
+    public static string Decode(ReadOnlySpan<byte> raw, bool escaped, StompVersion version, bool isName, long offset)
+    {
+        if (isName)
+        {
+            for (var i = 0; i < KnownNameBytes.Length; i++)
+            {
+                if (raw.SequenceEqual(KnownNameBytes[i]))
+                {
+                    return KnownNames[i];
+                }
+            }
+        }
+
+        if (!escaped || raw.IndexOf((byte)'\\') < 0)
+        {
+            return Utf8(raw, offset);
+        }
+
+        var rented = raw.Length <= 512 ? null : ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            var target = rented is null ? stackalloc byte[raw.Length] : rented.AsSpan(0, raw.Length);
+            var length = Unescape(raw, target, version, offset);
+            return Utf8(target[..length], offset);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int Unescape(ReadOnlySpan<byte> source, Span<byte> target, StompVersion version, long offset)
+    {
+        var n = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var b = source[i];
+            if (b != (byte)'\\')
+            {
+                target[n++] = b;
+                continue;
+            }
+
+            if (i + 1 == source.Length)
+            {
+                throw new StompProtocolException("A header ends in a lone backslash: an escape sequence is incomplete.", offset + i);
+            }
+
+            target[n++] = source[++i] switch
+            {
+                (byte)'n' => (byte)'\n',
+                (byte)'c' => (byte)':',
+                (byte)'\\' => (byte)'\\',
+                (byte)'r' when version >= StompVersion.V12 => (byte)'\r',
+                var other => throw new StompProtocolException(
+                    $"Undefined escape sequence '\\{Printable(other)}' in a STOMP {version.ToWire()} header.", offset + i - 1),
+            };
+        }
+
+        return n;
+    }
+
+    private static string Utf8(ReadOnlySpan<byte> raw, long offset)
+    {
+        try
+        {
+            return StrictUtf8.GetString(raw);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new StompProtocolException($"A header is not valid UTF-8 (at byte {offset + e.Index}).", e);
+        }
+    }
+
+    /// <summary>Writes a header name or value, escaped for <paramref name="version"/> when <paramref name="escaped"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, string text, bool escaped, StompVersion version, bool isName, StompCommand command)
+    {
+        var span = text.AsSpan();
+        var special = span.IndexOfAny(Escapable11);
+        if (special < 0)
+        {
+            WriteUtf8(output, span);
+            return;
+        }
+
+        if (!escaped || version == StompVersion.V10)
+        {
+            var what = isName ? "name" : "value";
+            if (span.IndexOfAny('\r', '\n') >= 0)
+            {
+                throw new StompProtocolException(
+                    $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
+            }
+
+            if (isName)
+            {
+                throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
+            }
+
+            WriteUtf8(output, span);
+            return;
+        }
+
+        if (version == StompVersion.V11 && span.IndexOf('\r') >= 0)
+        {
+            throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in span)
+        {
+            builder.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                ':' => "\\c",
+                '\\' => "\\\\",
+                _ => null,
+            } ?? c.ToString());
+        }
+
+        WriteUtf8(output, builder.ToString());
+    }
+
+    private static string Describe(StompCommand command, StompVersion version) =>
+        command.IsEscaped() ? $"STOMP {version.ToWire()}" : command.ToWire();
+
+    public static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        int count;
+        try
+        {
+            count = StrictUtf8.GetByteCount(text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+        }
+
+        var written = StrictUtf8.GetBytes(text, output.GetSpan(count));
+        output.Advance(written);
+    }
+
+    /// <summary>A byte as a character safe to put into an error message.</summary>
+    public static string Printable(byte b) => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"0x{b:x2}";
+
+    /// <summary>Bytes as text safe to put into an error message, shortened.</summary>
+    public static string Printable(ReadOnlySpan<byte> bytes)
+    {
+        var builder = new StringBuilder();
+        foreach (var b in bytes[..Math.Min(bytes.Length, 32)])
+        {
+            builder.Append(b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"\\x{b:x2}");
+        }
+
+        return bytes.Length > 32 ? builder.Append("...").ToString() : builder.ToString();
+    }
+}
