@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Full test run, for developers and CI (.ci/run): installs and starts the real brokers,
+# runs every test project, prints "N passed, N failed, N skipped" and exits with
+# dotnet test's exit code.
+# Env: RXSTOMP_KEEP_BROKERS=1 leaves the brokers running afterwards (they are also left
+# running when they were already up before this script started).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: 'dotnet' not found: the .NET 10 SDK is required (https://dot.net)." >&2
+  exit 1
+fi
+
+bash scripts/install-brokers.sh
+
+# Only stop at exit what this run started, so a developer's running brokers survive.
+keep="${RXSTOMP_KEEP_BROKERS:-0}"
+status="$(bash scripts/brokers.sh status)"
+case "$status" in *closed*) ;; *) keep=1 ;; esac
+if [ "$keep" != 1 ]; then
+  trap 'bash "$ROOT/scripts/brokers.sh" stop || true' EXIT
+fi
+bash scripts/brokers.sh start
+
+# Where the tests find the brokers (see scripts/brokers.sh for users and ports).
+export RXSTOMP_RABBITMQ=127.0.0.1:61613
+export RXSTOMP_RABBITMQ_WS=ws://127.0.0.1:15674/ws
+export RXSTOMP_ACTIVEMQ=127.0.0.1:61623
+export RXSTOMP_RABBITMQCTL="$ROOT/scripts/rabbitmqctl.sh"
+export RXSTOMP_BROKERS_SH="$ROOT/scripts/brokers.sh"
+export RXSTOMP_BROKER_DIR="${RXSTOMP_BROKER_DIR:-/tmp/rxstomp-brokers}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The terminal logger (interactive shells) would rewrite the per-project summaries we parse.
+export MSBUILDTERMINALLOGGER=off
+
+# .NET 10's 'dotnet new sln' writes .slnx: accept either.
+sln=Rx.Stomp.sln
+if [ ! -f "$sln" ] && [ -f Rx.Stomp.slnx ]; then sln=Rx.Stomp.slnx; fi
+
+out="$(mktemp /tmp/rxstomp-test.XXXXXX.log)"
+set +e
+dotnet test "$sln" -c Release --logger "console;verbosity=normal" --blame-hang-timeout 5m 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+set -e
+
+# Each test project ends with a block "Total tests: N / Passed: N / Failed: N / Skipped: N"
+# (the lines with a colon; single test results read "  Passed Name [1 ms]"): sum them.
+sum() { tr -d '\r' < "$out" | sed -n -E "s/^[[:space:]]*$1: ([0-9]+)[[:space:]]*\$/\\1/p" | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+rm -f "$out"
+
+# Stop now rather than in the trap so the summary stays the last line printed.
+if [ "$keep" != 1 ]; then
+  trap - EXIT
+  bash scripts/brokers.sh stop || true
+fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$rc"
