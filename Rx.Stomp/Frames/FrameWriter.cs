@@ -36,16 +36,16 @@ public sealed class FrameWriter
             return;
         }
 
-        var addLength = Validate(frame, contentLength);
         var escaped = Version >= StompVersion.V11 && frame.Command.IsEscaped();
+        var addLength = Validate(frame, contentLength, escaped);
 
         output.Write(frame.Command.ToWireBytes());
         output.Write("\n"u8);
         foreach (var header in frame.Headers)
         {
-            HeaderText.Write(output, header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Write(output, header.Key, escaped, Version);
             output.Write(":"u8);
-            HeaderText.Write(output, header.Value, escaped, Version, isName: false, frame.Command);
+            HeaderText.Write(output, header.Value, escaped, Version);
             output.Write("\n"u8);
         }
 
@@ -64,8 +64,14 @@ public sealed class FrameWriter
     }
 
     /// <summary>Checks the frame before writing a byte of it; returns whether to add <c>content-length</c>.</summary>
-    private static bool Validate(Frame frame, bool contentLength)
+    private bool Validate(Frame frame, bool contentLength, bool escaped)
     {
+        foreach (var header in frame.Headers)
+        {
+            HeaderText.Validate(header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Validate(header.Value, escaped, Version, isName: false, frame.Command);
+        }
+
         var declared = frame.Headers[StompHeaderNames.ContentLength];
         if (declared is not null)
         {

@@ -107,51 +107,66 @@ internal static class HeaderText
         }
     }
 
-    /// <summary>Writes a header name or value, escaped for <paramref name="version"/> when <paramref name="escaped"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, string text, bool escaped, StompVersion version, bool isName, StompCommand command)
+    /// <summary>
+    /// Throws unless <paramref name="text"/> can be sent as a header name or value of <paramref name="command"/>
+    /// in <paramref name="version"/>, so that a frame is refused before any of its bytes are written.
+    /// </summary>
+    public static void Validate(string text, bool escaped, StompVersion version, bool isName, StompCommand command)
     {
         var span = text.AsSpan();
-        var special = span.IndexOfAny(Escapable11);
-        if (special < 0)
+        if (span.IndexOfAny(Escapable11) >= 0)
+        {
+            if (!escaped || version == StompVersion.V10)
+            {
+                var what = isName ? "name" : "value";
+                if (span.IndexOfAny('\r', '\n') >= 0)
+                {
+                    throw new StompProtocolException(
+                        $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
+                }
+
+                if (isName && span.Contains(':'))
+                {
+                    throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
+                }
+            }
+            else if (version == StompVersion.V11 && span.Contains('\r'))
+            {
+                throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
+            }
+        }
+
+        try
+        {
+            StrictUtf8.GetByteCount(span);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+        }
+    }
+
+    /// <summary>Writes a header name or value that <see cref="Validate"/> accepted, escaped when <paramref name="escaped"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, string text, bool escaped, StompVersion version)
+    {
+        var span = text.AsSpan();
+        if (!escaped || version == StompVersion.V10 || span.IndexOfAny(Escapable11) < 0)
         {
             WriteUtf8(output, span);
             return;
-        }
-
-        if (!escaped || version == StompVersion.V10)
-        {
-            var what = isName ? "name" : "value";
-            if (span.IndexOfAny('\r', '\n') >= 0)
-            {
-                throw new StompProtocolException(
-                    $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
-            }
-
-            if (isName)
-            {
-                throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
-            }
-
-            WriteUtf8(output, span);
-            return;
-        }
-
-        if (version == StompVersion.V11 && span.IndexOf('\r') >= 0)
-        {
-            throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
         }
 
         var builder = new StringBuilder(text.Length + 8);
         foreach (var c in span)
         {
-            builder.Append(c switch
+            _ = c switch
             {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                ':' => "\\c",
-                '\\' => "\\\\",
-                _ => null,
-            } ?? c.ToString());
+                '\n' => builder.Append("\\n"),
+                '\r' => builder.Append("\\r"),
+                ':' => builder.Append("\\c"),
+                '\\' => builder.Append("\\\\"),
+                _ => builder.Append(c),
+            };
         }
 
         WriteUtf8(output, builder.ToString());
@@ -162,17 +177,7 @@ internal static class HeaderText
 
     public static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        int count;
-        try
-        {
-            count = StrictUtf8.GetByteCount(text);
-        }
-        catch (EncoderFallbackException e)
-        {
-            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
-        }
-
-        var written = StrictUtf8.GetBytes(text, output.GetSpan(count));
+        var written = StrictUtf8.GetBytes(text, output.GetSpan(StrictUtf8.GetMaxByteCount(text.Length)));
         output.Advance(written);
     }
 

@@ -1,0 +1,59 @@
+using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
+
+namespace Rx.Stomp.Client;
+
+/// <summary>Where a client's connection stands.</summary>
+public enum ConnectionStatus
+{
+    /// <summary>Not connected, and not trying: never connected, or disconnected on purpose.</summary>
+    Disconnected,
+
+    /// <summary>Opening a connection and waiting for CONNECTED.</summary>
+    Connecting,
+
+    /// <summary>CONNECTED received; frames flow.</summary>
+    Connected,
+
+    /// <summary>The connection was lost and the client waits to try again.</summary>
+    Reconnecting,
+
+    /// <summary>The connection was lost (or refused) and the client will not try again.</summary>
+    Faulted,
+
+    /// <summary>The client was disposed.</summary>
+    Disposed,
+}
+
+/// <summary>One value of <see cref="StompClient.State"/>: the status and what goes with it.</summary>
+/// <param name="Status">The status.</param>
+/// <param name="Endpoint">The broker connected to or being tried, if any.</param>
+/// <param name="Version">The negotiated version while connected.</param>
+/// <param name="Session">The <c>session</c> header of CONNECTED, if the broker sent one.</param>
+/// <param name="Server">The <c>server</c> header of CONNECTED, if the broker sent one.</param>
+/// <param name="Attempt">The reconnection attempt, counting from 1, while reconnecting.</param>
+/// <param name="NextDelay">How long until the next attempt, while reconnecting.</param>
+/// <param name="Error">Why the connection was lost or refused, if it was.</param>
+public sealed record ConnectionState(
+    ConnectionStatus Status,
+    StompEndpoint? Endpoint = null,
+    StompVersion? Version = null,
+    string? Session = null,
+    string? Server = null,
+    int Attempt = 0,
+    TimeSpan? NextDelay = null,
+    Exception? Error = null)
+{
+    /// <summary>The state of a client that has not connected yet.</summary>
+    public static ConnectionState Initial { get; } = new(ConnectionStatus.Disconnected);
+
+    /// <inheritdoc />
+    public override string ToString() => Status switch
+    {
+        ConnectionStatus.Connected => $"Connected to {Endpoint} (STOMP {Version?.ToWire()}, server {Server ?? "?"})",
+        ConnectionStatus.Connecting => $"Connecting to {Endpoint}",
+        ConnectionStatus.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
+        ConnectionStatus.Faulted => $"Faulted: {Error?.Message}",
+        _ => Status.ToString(),
+    };
+}

@@ -1,0 +1,85 @@
+using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
+
+namespace Rx.Stomp.Client;
+
+/// <summary>
+/// One connection of a client, from CONNECT to its end: it negotiates the version on CONNECTED (on the read loop,
+/// so the very next frame is read with the right rules) and hands every frame to the client.
+/// </summary>
+internal sealed class Session : IFrameSink
+{
+    private readonly StompClient _client;
+    private readonly StompClientOptions _options;
+    private readonly TaskCompletionSource<Frame> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disconnecting;
+
+    public Session(StompClient client, StompClientOptions options)
+    {
+        _client = client;
+        _options = options;
+    }
+
+    public StompConnection Connection { get; private set; } = null!;
+
+    public StompVersion Version { get; private set; } = StompVersion.V12;
+
+    public TimeSpan SendHeartbeat { get; private set; }
+
+    public TimeSpan ReceiveHeartbeat { get; private set; }
+
+    /// <summary>The CONNECTED frame, or the ERROR or failure that replaced it.</summary>
+    public Task<Frame> Connected => _connected.Task;
+
+    /// <summary>The last ERROR frame: the reason the broker is about to close the connection.</summary>
+    public Frame? LastError { get; private set; }
+
+    /// <summary>Whether DISCONNECT was sent: nothing else may follow it.</summary>
+    public bool IsDisconnecting => Volatile.Read(ref _disconnecting) != 0;
+
+    public bool MarkDisconnecting() => Interlocked.Exchange(ref _disconnecting, 1) == 0;
+
+    public void Attach(StompConnection connection) => Connection = connection;
+
+    public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken) =>
+        Connection.WriteAsync(frame, contentLength, cancellationToken);
+
+    void IFrameSink.OnFrame(StompConnection connection, Frame frame)
+    {
+        switch (frame.Command)
+        {
+            case StompCommand.Connected when !_connected.Task.IsCompleted:
+                OnConnected(connection, frame);
+                break;
+            case StompCommand.Error:
+                LastError = frame;
+                _connected.TrySetException(new StompErrorException(frame));
+                break;
+        }
+
+        _client.Dispatch(this, frame);
+    }
+
+    void IFrameSink.OnClosed(StompConnection connection, Exception? failure)
+    {
+        // After DISCONNECT the broker closing the socket is the expected end, not a failure.
+        var reason = LastError is { } error ? new StompErrorException(error) : IsDisconnecting ? null : failure;
+        _connected.TrySetException(reason ?? new StompConnectionException($"The connection to {connection.Endpoint} was closed before CONNECTED."));
+        _client.OnSessionEnded(this, reason);
+    }
+
+    private void OnConnected(StompConnection connection, Frame frame)
+    {
+        try
+        {
+            Version = Handshake.NegotiateVersion(_options.AcceptVersions, frame);
+            (SendHeartbeat, ReceiveHeartbeat) = Handshake.NegotiateHeartbeat(_options.Heartbeat, Version, frame);
+            connection.UseVersion(Version, _options.Limits);
+            _connected.TrySetResult(frame);
+        }
+        catch (StompProtocolException e)
+        {
+            _connected.TrySetException(e);
+        }
+    }
+}

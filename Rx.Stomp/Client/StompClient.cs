@@ -1,0 +1,600 @@
+using System.Globalization;
+using System.Reactive.Disposables;
+using Microsoft.Extensions.Logging;
+using Rx.Stomp.Diagnostics;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
+using Rx.Stomp.Transport;
+
+namespace Rx.Stomp.Client;
+
+/// <summary>
+/// A STOMP client. Everything the broker sends is the hot stream <see cref="Frames"/>; <see cref="Messages"/>,
+/// <see cref="Receipts"/>, <see cref="Errors"/>, <see cref="Heartbeats"/> and <see cref="State"/> are derived from it.
+/// <see cref="Watch"/> subscribes to a destination for as long as its observable is subscribed.
+/// </summary>
+/// <remarks>
+/// Threading: frames, messages, receipts, errors and heart-beats are delivered on the connection's read loop, one
+/// at a time and in wire order; the client never switches threads for delivery (use <c>ObserveOn</c> for a UI).
+/// An exception thrown by an observer is caught there, reported on <see cref="Errors"/> and in the log, and the
+/// connection goes on.
+/// </remarks>
+public sealed class StompClient : IAsyncDisposable, IDisposable
+{
+    private readonly StompClientOptions _options;
+    private readonly ILogger _log;
+    private readonly Broadcast<Frame> _frames;
+    private readonly Broadcast<StompMessage> _messages;
+    private readonly Broadcast<Receipt> _receipts;
+    private readonly Broadcast<StompError> _errors;
+    private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly StateStream _state;
+    private readonly ReceiptTracker _pendingReceipts = new();
+    private readonly SubscriptionRegistry _watchers = new();
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private Session? _session;
+    private long _nextId;
+    private int _disposed;
+
+    /// <summary>Creates a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The options cannot work (see <see cref="StompClientOptions.Validate"/>).</exception>
+    public StompClient(StompClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Validate();
+        _log = options.LoggerFactory.CreateLogger<StompClient>();
+        _frames = new Broadcast<Frame>(ReportObserverFault);
+        _messages = new Broadcast<StompMessage>(ReportObserverFault);
+        _receipts = new Broadcast<Receipt>(ReportObserverFault);
+        _heartbeats = new Broadcast<Heartbeat>(ReportObserverFault);
+        _errors = new Broadcast<StompError>(e => Log.ObserverFault(_log, e));
+        _state = new StateStream(ReportObserverFault);
+    }
+
+    /// <summary>The options this client was created with.</summary>
+    public StompClientOptions Options => _options;
+
+    /// <summary>Every frame the broker sends, heart-beats included (<see cref="Frame.IsHeartbeat"/>), across reconnects. Hot.</summary>
+    public IObservable<Frame> Frames => _frames;
+
+    /// <summary>Every MESSAGE, whichever subscription it belongs to. Hot.</summary>
+    public IObservable<StompMessage> Messages => _messages;
+
+    /// <summary>Every RECEIPT. Hot.</summary>
+    public IObservable<Receipt> Receipts => _receipts;
+
+    /// <summary>ERROR frames, protocol and connection faults, and exceptions thrown by observers. Hot; never ends in OnError.</summary>
+    public IObservable<StompError> Errors => _errors;
+
+    /// <summary>Heart-beats received from the broker. Hot.</summary>
+    public IObservable<Heartbeat> Heartbeats => _heartbeats;
+
+    /// <summary>The connection state: the current value first, then every change.</summary>
+    public IObservable<ConnectionState> State => _state;
+
+    /// <summary>The current connection state.</summary>
+    public ConnectionState CurrentState => _state.Current;
+
+    /// <summary>The negotiated version, while connected.</summary>
+    public StompVersion? Version => _session?.Version;
+
+    /// <summary>Whether CONNECTED was received and the connection is open.</summary>
+    public bool IsConnected => _session is not null;
+
+    /// <summary>
+    /// Opens a connection: tries each endpoint in order until one accepts, sends CONNECT, and waits for CONNECTED.
+    /// Live watches are subscribed once connected. Does nothing if already connected.
+    /// </summary>
+    /// <exception cref="StompErrorException">The broker refused (bad login, unknown virtual host…).</exception>
+    /// <exception cref="StompConnectionException">No endpoint could be reached.</exception>
+    /// <exception cref="StompTimeoutException">No CONNECTED within <see cref="StompClientOptions.ConnectTimeout"/>.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_session is not null)
+            {
+                return;
+            }
+
+            var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            _session = session;
+            var connected = session.Connected.Result;
+            _state.Set(new ConnectionState(ConnectionStatus.Connected, session.Connection.Endpoint, session.Version,
+                connected.Headers[StompHeaderNames.Session], connected.Headers[StompHeaderNames.Server]));
+            Log.Connected(_log, session.Connection.Endpoint, session.Version.ToWire());
+            foreach (var watcher in _watchers.All)
+            {
+                _ = SubscribeAsync(session, watcher);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task<Session> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<Exception>();
+        foreach (var endpoint in EndpointOrder.Arrange(_options.Endpoints, _options.PreferLocalhost, _options.TryLoopbackConnect))
+        {
+            _state.Set(new ConnectionState(ConnectionStatus.Connecting, endpoint));
+            try
+            {
+                return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StompConnectionException e)
+            {
+                Log.ConnectFailed(_log, endpoint, e.Message);
+                failures.Add(e);
+            }
+            catch (Exception e) when (e is StompErrorException or StompTimeoutException or StompProtocolException or OperationCanceledException)
+            {
+                _state.Set(new ConnectionState(ConnectionStatus.Faulted, endpoint, Error: e));
+                throw;
+            }
+        }
+
+        var error = failures.Count == 1
+            ? failures[0]
+            : new StompConnectionException($"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}", new AggregateException(failures));
+        _state.Set(new ConnectionState(ConnectionStatus.Faulted, Error: error));
+        throw error;
+    }
+
+    private async Task<Session> OpenSessionAsync(StompEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        Stream stream;
+        try
+        {
+            stream = await _options.Transport.ConnectAsync(endpoint, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StompConnectionException($"Could not connect to {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s.");
+        }
+
+        var session = new Session(this, _options);
+        var connection = new StompConnection(stream, endpoint, new FrameReader(StompVersion.V12, _options.Limits), new FrameWriter(StompVersion.V12), session);
+        session.Attach(connection);
+        try
+        {
+            var connect = Handshake.BuildConnectFrame(_options);
+            await connection.WriteAsync(connect, contentLength: false, cancellationToken).ConfigureAwait(false);
+            await session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
+                () => new StompTimeoutException($"No CONNECTED from {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s."),
+                cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends DISCONNECT with a receipt, waits for it at most <see cref="StompClientOptions.DisconnectTimeout"/>, then
+    /// closes the connection. Watches stay registered and are subscribed again by the next <see cref="ConnectAsync"/>.
+    /// </summary>
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = _session;
+            if (session is null || !session.MarkDisconnecting())
+            {
+                return;
+            }
+
+            try
+            {
+                await WriteWithReceiptAsync(session, new Frame(StompCommand.Disconnect), contentLength: false, _options.DisconnectTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StompException)
+            {
+                Log.DisconnectUnconfirmed(_log, e.Message);
+            }
+
+            _session = null;
+            await session.Connection.CloseAsync(_options.DisconnectTimeout).ConfigureAwait(false);
+            _state.Set(new ConnectionState(ConnectionStatus.Disconnected, session.Connection.Endpoint));
+            Log.Disconnected(_log, session.Connection.Endpoint);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// A cold observable of the messages sent to <paramref name="destination"/>: each <c>Subscribe()</c> sends
+    /// SUBSCRIBE with its own id (now, or once connected), and disposing it sends UNSUBSCRIBE. Subscribing never
+    /// throws; a SUBSCRIBE the broker refuses ends that subscription with <c>OnError</c>.
+    /// </summary>
+    public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        return new WatchObservable(this, destination, options ?? new SubscribeOptions());
+    }
+
+    /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>
+    /// <exception cref="StompConnectionException">Not connected, or the connection was lost before the receipt.</exception>
+    /// <exception cref="StompErrorException">The broker refused the frame (only seen with a receipt).</exception>
+    public Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options = null, CancellationToken cancellationToken = default) =>
+        SendAsync(destination, body, options, transaction: null, cancellationToken);
+
+    /// <summary>Sends <paramref name="text"/>, encoded with <see cref="StompClientOptions.TextEncoding"/>, to <paramref name="destination"/>.</summary>
+    public Task SendAsync(string destination, string text, SendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SendAsync(destination, _options.TextEncoding.GetBytes(text), options, transaction: null, cancellationToken);
+    }
+
+    internal Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options, string? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        options ??= SendOptions.Default;
+        var headers = options.Headers.Remove(StompHeaderNames.Destination);
+        headers = StompHeaders.Create((StompHeaderNames.Destination, destination)).Concat(headers);
+        if (options.ContentType is not null)
+        {
+            headers = headers.Set(StompHeaderNames.ContentType, options.ContentType);
+        }
+
+        if (transaction is not null)
+        {
+            headers = headers.Set(StompHeaderNames.Transaction, transaction);
+        }
+
+        return SendFrameAsync(new Frame(StompCommand.Send, headers, body), options.Receipt, options.ContentLength, cancellationToken);
+    }
+
+    /// <summary>Sends any client frame, optionally waiting for its RECEIPT (never on CONNECT).</summary>
+    /// <returns>The RECEIPT frame when <paramref name="receipt"/> is set, else <see langword="null"/> once the frame is queued for the socket.</returns>
+    public async Task<Frame?> SendFrameAsync(Frame frame, bool receipt = false, bool contentLength = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Command is StompCommand.Connect or StompCommand.Stomp)
+        {
+            throw new ArgumentException("CONNECT is sent by ConnectAsync.", nameof(frame));
+        }
+
+        var session = RequireSession();
+        if (!receipt)
+        {
+            await WriteAsync(session, frame, contentLength, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        return await WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
+    public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
+    {
+        var id = NextId("tx");
+        await SendFrameAsync(new Frame(StompCommand.Begin, StompHeaders.Create((StompHeaderNames.Transaction, id))), receipt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new StompTransaction(this, id, RequireSession().Connection);
+    }
+
+    internal async Task AcknowledgeAsync(StompMessage message, StompCommand command, StompTransaction? transaction, bool receipt, StompHeaders? extra, CancellationToken cancellationToken)
+    {
+        var session = RequireSession();
+        if (!ReferenceEquals(message.Connection, session.Connection))
+        {
+            throw new StompConnectionException(
+                $"Message {message.MessageId} was delivered by a connection that is gone; it cannot be {(command == StompCommand.Ack ? "acknowledged" : "refused")} on another, and the broker will redeliver it.");
+        }
+
+        if (command == StompCommand.Nack && session.Version == StompVersion.V10)
+        {
+            throw new NotSupportedException("STOMP 1.0 has no NACK.");
+        }
+
+        var headers = AckHeaders(message, session.Version);
+        if (transaction is not null)
+        {
+            headers = headers.Set(StompHeaderNames.Transaction, transaction.Id);
+        }
+
+        if (extra is not null)
+        {
+            headers = headers.Concat(extra);
+        }
+
+        await SendFrameAsync(new Frame(command, headers), receipt, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The headers that identify a message in ACK/NACK: 1.2 its <c>ack</c>; 1.1 <c>message-id</c> and <c>subscription</c>; 1.0 <c>message-id</c>.</summary>
+    internal static StompHeaders AckHeaders(StompMessage message, StompVersion version)
+    {
+        var messageId = message.MessageId ?? throw new StompProtocolException("The MESSAGE has no message-id to acknowledge.");
+        return version switch
+        {
+            StompVersion.V12 => StompHeaders.Create((StompHeaderNames.Id, message.Ack ?? messageId)),
+            StompVersion.V11 => StompHeaders.Create((StompHeaderNames.MessageId, messageId), (StompHeaderNames.Subscription, message.Subscription ?? "")),
+            _ => StompHeaders.Create((StompHeaderNames.MessageId, messageId)),
+        };
+    }
+
+    internal string NextId(string prefix) =>
+        prefix + "-" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    internal Session RequireSession()
+    {
+        ThrowIfDisposed();
+        var session = _session;
+        if (session is null)
+        {
+            throw new StompConnectionException($"Not connected ({_state.Current}).");
+        }
+
+        if (session.IsDisconnecting)
+        {
+            throw new StompConnectionException("The client is disconnecting: nothing may be sent after DISCONNECT.");
+        }
+
+        return session;
+    }
+
+    private async Task WriteAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        if (_log.IsEnabled(LogLevel.Trace))
+        {
+            Log.Sending(_log, frame);
+        }
+
+        await session.WriteAsync(frame, contentLength, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Frame> WriteWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var (id, answer) = _pendingReceipts.Register(session.Connection);
+        try
+        {
+            await WriteAsync(session, new Frame(frame.Command, frame.Headers.Set(StompHeaderNames.Receipt, id), frame.Body), contentLength, cancellationToken).ConfigureAwait(false);
+            return await answer.WithTimeout(timeout, _options.Scheduler,
+                () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pendingReceipts.Forget(id);
+        }
+    }
+
+    internal IDisposable AddWatcher(string destination, SubscribeOptions options, IObserver<StompMessage> observer)
+    {
+        var watcher = new Watcher(options.Id ?? NextId("sub"), destination, options, observer);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            observer.OnError(new ObjectDisposedException(nameof(StompClient)));
+            return Disposable.Empty;
+        }
+
+        if (!_watchers.TryAdd(watcher))
+        {
+            observer.OnError(new ArgumentException($"Subscription id '{watcher.Id}' is already in use on this client.", nameof(options)));
+            return Disposable.Empty;
+        }
+
+        if (_session is { } session)
+        {
+            _ = SubscribeAsync(session, watcher);
+        }
+
+        return Disposable.Create(() => RemoveWatcher(watcher));
+    }
+
+    private async Task SubscribeAsync(Session session, Watcher watcher)
+    {
+        if (!watcher.TryClaim(session.Connection))
+        {
+            return;
+        }
+
+        var headers = StompHeaders.Create(
+            (StompHeaderNames.Destination, watcher.Destination),
+            (StompHeaderNames.Id, watcher.Id),
+            (StompHeaderNames.Ack, watcher.Options.Ack.ToWire())).Concat(watcher.Options.Headers);
+        try
+        {
+            if (watcher.Options.HeadersFactory is { } factory)
+            {
+                headers = headers.Concat(factory());
+            }
+
+            var frame = new Frame(StompCommand.Subscribe, headers);
+            if (watcher.Options.Receipt)
+            {
+                await WriteWithReceiptAsync(session, frame, contentLength: false, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteAsync(session, frame, contentLength: false, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is StompErrorException or StompProtocolException or ArgumentException)
+        {
+            // The broker refused this SUBSCRIBE, or its headers cannot be sent: the error is this watch's own.
+            if (_watchers.Remove(watcher))
+            {
+                Deliver(watcher, o => o.OnError(e));
+            }
+        }
+        catch (Exception e) when (e is StompException)
+        {
+            Log.SubscribeUnconfirmed(_log, watcher.Id, watcher.Destination, e.Message);
+        }
+    }
+
+    private void RemoveWatcher(Watcher watcher)
+    {
+        if (!_watchers.Remove(watcher))
+        {
+            return;
+        }
+
+        var session = _session;
+        if (session is null || session.IsDisconnecting || !watcher.IsSubscribedOn(session.Connection))
+        {
+            return;
+        }
+
+        var headers = StompHeaders.Create((StompHeaderNames.Id, watcher.Id));
+        if (session.Version == StompVersion.V10)
+        {
+            headers = headers.Add(StompHeaderNames.Destination, watcher.Destination);
+        }
+
+        _ = UnsubscribeAsync(session, new Frame(StompCommand.Unsubscribe, headers));
+    }
+
+    private async Task UnsubscribeAsync(Session session, Frame unsubscribe)
+    {
+        try
+        {
+            await WriteAsync(session, unsubscribe, contentLength: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StompException e)
+        {
+            Log.UnsubscribeNotSent(_log, e.Message);
+        }
+    }
+
+    /// <summary>Called on the read loop for every frame of <paramref name="session"/>.</summary>
+    internal void Dispatch(Session session, Frame frame)
+    {
+        if (_log.IsEnabled(LogLevel.Trace))
+        {
+            Log.Received(_log, frame);
+        }
+
+        _frames.OnNext(frame);
+        switch (frame.Command)
+        {
+            case StompCommand.Heartbeat:
+                _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
+                break;
+            case StompCommand.Message:
+                var message = new StompMessage(this, frame, session.Connection, session.Version);
+                if (_watchers.TryGet(message.Subscription, out var watcher))
+                {
+                    Deliver(watcher, o => o.OnNext(message));
+                }
+
+                _messages.OnNext(message);
+                break;
+            case StompCommand.Receipt:
+                var receiptId = frame.Headers[StompHeaderNames.ReceiptId] ?? "";
+                _pendingReceipts.Complete(receiptId, frame);
+                _receipts.OnNext(new Receipt(receiptId, frame));
+                break;
+            case StompCommand.Error:
+                var error = new StompErrorException(frame);
+                Log.ErrorFrame(_log, error.Message);
+                if (frame.Headers[StompHeaderNames.ReceiptId] is { } failedReceipt)
+                {
+                    _pendingReceipts.Fail(failedReceipt, error);
+                }
+
+                _errors.OnNext(new StompError(StompErrorKind.ErrorFrame, error, frame));
+                break;
+        }
+    }
+
+    /// <summary>Called once when the connection of <paramref name="session"/> ended; <paramref name="reason"/> is null when this side closed it.</summary>
+    internal void OnSessionEnded(Session session, Exception? reason)
+    {
+        var lost = reason ?? new StompConnectionException("The connection was closed.");
+        _pendingReceipts.FailAll(session.Connection, reason is null ? lost : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason));
+        if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))
+        {
+            return;
+        }
+
+        if (reason is not StompErrorException)
+        {
+            _errors.OnNext(new StompError(reason is StompProtocolException ? StompErrorKind.Protocol : StompErrorKind.Connection, reason));
+        }
+
+        Log.ConnectionLost(_log, session.Connection.Endpoint, reason.Message);
+        _state.Set(new ConnectionState(ConnectionStatus.Faulted, session.Connection.Endpoint, Error: reason));
+        foreach (var watcher in _watchers.RemoveAll())
+        {
+            Deliver(watcher, o => o.OnError(new StompConnectionException($"The connection was lost: {reason.Message}", reason)));
+        }
+    }
+
+    private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call)
+    {
+        try
+        {
+            call(watcher.Observer);
+        }
+#pragma warning disable CA1031 // A watcher's fault must not reach the read loop; it is reported instead.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ReportObserverFault(e);
+        }
+    }
+
+    private void ReportObserverFault(Exception e)
+    {
+        Log.ObserverFault(_log, e);
+        _errors.OnNext(new StompError(StompErrorKind.Observer, e));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Disconnects (bounded by the options' timeouts), completes every stream and ends every watch.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await DisconnectAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StompException or ObjectDisposedException)
+        {
+            Log.DisposeDisconnect(_log, e.Message);
+        }
+
+        foreach (var watcher in _watchers.RemoveAll())
+        {
+            Deliver(watcher, o => o.OnCompleted());
+        }
+
+        _state.Set(new ConnectionState(ConnectionStatus.Disposed));
+        _state.OnCompleted();
+        _frames.OnCompleted();
+        _messages.OnCompleted();
+        _receipts.OnCompleted();
+        _heartbeats.OnCompleted();
+        _errors.OnCompleted();
+    }
+
+    /// <summary>Same as <see cref="DisposeAsync"/>, blocking.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private sealed class WatchObservable(StompClient client, string destination, SubscribeOptions options) : IObservable<StompMessage>
+    {
+        public IDisposable Subscribe(IObserver<StompMessage> observer)
+        {
+            ArgumentNullException.ThrowIfNull(observer);
+            return client.AddWatcher(destination, options, observer);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Reactive.Concurrency;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
+
+namespace Rx.Stomp.Client;
+
+/// <summary>
+/// Everything a <see cref="StompClient"/> needs, as one immutable record. Build it with an object initializer or
+/// from a URL with <see cref="Parse"/>. <see cref="ToString"/> never shows the passcode.
+/// </summary>
+public sealed record StompClientOptions
+{
+    /// <summary>The brokers to try, in order (stomp.py's <c>host_and_ports</c>); the first that accepts is used.</summary>
+    public IReadOnlyList<StompEndpoint> Endpoints { get; init; } = [new("localhost")];
+
+    /// <summary>Put loopback endpoints first (stomp.py's <c>prefer_localhost</c>).</summary>
+    public bool PreferLocalhost { get; init; } = true;
+
+    /// <summary>For an endpoint naming this machine by its host name, try 127.0.0.1 first (stomp.py's <c>try_loopback_connect</c>).</summary>
+    public bool TryLoopbackConnect { get; init; } = true;
+
+    /// <summary>The <c>login</c> header, or <see langword="null"/> to send none.</summary>
+    public string? Login { get; init; }
+
+    /// <summary>The <c>passcode</c> header, or <see langword="null"/>. Never logged nor shown.</summary>
+    public string? Passcode { get; init; }
+
+    /// <summary>
+    /// The <c>host</c> header. RabbitMQ reads it as the virtual host and refuses an unknown one; ActiveMQ and
+    /// Artemis ignore it. The default, <c>/</c>, is RabbitMQ's default virtual host, so it works on all three.
+    /// </summary>
+    public string VirtualHost { get; init; } = "/";
+
+    /// <summary>The versions offered in <c>accept-version</c>; pin one by giving only it.</summary>
+    public IReadOnlyList<StompVersion> AcceptVersions { get; init; } = StompVersions.All;
+
+    /// <summary>Open with the STOMP command instead of CONNECT (1.1 and later servers only).</summary>
+    public bool UseStompCommand { get; init; }
+
+    /// <summary>Extra headers for CONNECT, e.g. ActiveMQ's <c>client-id</c>.</summary>
+    public StompHeaders ConnectHeaders { get; init; } = StompHeaders.Empty;
+
+    /// <summary>
+    /// The heart-beats asked for: how often this client offers to send (cx), and how often it wants to hear from
+    /// the broker (cy). <see cref="TimeSpan.Zero"/> disables a direction.
+    /// </summary>
+    public HeartbeatSettings Heartbeat { get; init; } = HeartbeatSettings.None;
+
+    /// <summary>How long to wait for a TCP connection and then for CONNECTED.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to wait for a RECEIPT before failing with <see cref="StompTimeoutException"/>.</summary>
+    public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="StompClient.DisconnectAsync"/> waits for the DISCONNECT receipt before closing anyway.</summary>
+    public TimeSpan DisconnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Caps on inbound frames.</summary>
+    public FrameLimits Limits { get; init; } = FrameLimits.Default;
+
+    /// <summary>The encoding of text bodies sent with <see cref="StompClient.SendAsync(string, string, SendOptions?, CancellationToken)"/>.</summary>
+    public Encoding TextEncoding { get; init; } = new UTF8Encoding(false);
+
+    /// <summary>How connections are opened; TCP by default.</summary>
+    public IStompTransport Transport { get; init; } = new TcpTransport();
+
+    /// <summary>The clock of every timeout and heart-beat; a <c>TestScheduler</c> in tests.</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>Where the client logs; frames are logged at Trace level with secrets redacted.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Parses <c>stomp://user:pass@host:port/vhost?heart-beat=cx,cy&amp;accept-version=1.2</c>, or a
+    /// <c>failover:(stomp://a:61613,stomp://b:61613)</c> list (the first URL's credentials and query apply).</summary>
+    /// <exception cref="FormatException">The text is not such a URL.</exception>
+    public static StompClientOptions Parse(string url) => StompUrl.Parse(url, new StompClientOptions());
+
+    /// <summary>Throws <see cref="ArgumentException"/> for settings that cannot work, before any connection is tried.</summary>
+    public StompClientOptions Validate()
+    {
+        if (Endpoints is null || Endpoints.Count == 0)
+        {
+            throw new ArgumentException("At least one endpoint is needed.", nameof(Endpoints));
+        }
+
+        foreach (var endpoint in Endpoints)
+        {
+            if (string.IsNullOrWhiteSpace(endpoint.Host) || endpoint.Port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"Endpoint '{endpoint}' needs a host and a port between 1 and 65535.", nameof(Endpoints));
+            }
+        }
+
+        if (AcceptVersions is null || AcceptVersions.Count == 0)
+        {
+            throw new ArgumentException("At least one STOMP version must be accepted.", nameof(AcceptVersions));
+        }
+
+        if (UseStompCommand && AcceptVersions.All(v => v == StompVersion.V10))
+        {
+            throw new ArgumentException("The STOMP command needs version 1.1 or later.", nameof(UseStompCommand));
+        }
+
+        foreach (var (value, name) in new[] { (ConnectTimeout, nameof(ConnectTimeout)), (ReceiptTimeout, nameof(ReceiptTimeout)), (DisconnectTimeout, nameof(DisconnectTimeout)) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "Timeouts must be positive.");
+            }
+        }
+
+        ArgumentNullException.ThrowIfNull(Heartbeat, nameof(Heartbeat));
+        Heartbeat.Validate();
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        Limits.Validate();
+        return this;
+    }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Endpoints = [").AppendJoin(", ", Endpoints).Append(']');
+        builder.Append(", Login = ").Append(Login ?? "(none)");
+        builder.Append(", Passcode = ").Append(Passcode is null ? "(none)" : Redaction.Mask);
+        builder.Append(", VirtualHost = ").Append(VirtualHost);
+        builder.Append(", AcceptVersions = ").AppendJoin(",", AcceptVersions.Select(v => v.ToWire()));
+        builder.Append(", Heartbeat = ").Append(Heartbeat);
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+using Rx.Stomp.Client;
+
+namespace Rx.Stomp.Reactive;
+
+/// <summary>The connection state as an observable that gives each new observer the current value first.</summary>
+internal sealed class StateStream : IObservable<ConnectionState>
+{
+    private readonly Broadcast<ConnectionState> _changes;
+    private readonly Lock _gate = new();
+    private ConnectionState _current = ConnectionState.Initial;
+
+    public StateStream(Action<Exception> onObserverFault) => _changes = new Broadcast<ConnectionState>(onObserverFault);
+
+    public ConnectionState Current => Volatile.Read(ref _current);
+
+    public void Set(ConnectionState state)
+    {
+        lock (_gate)
+        {
+            if (_current.Status == ConnectionStatus.Disposed || Equals(_current, state))
+            {
+                return;
+            }
+
+            _current = state;
+            _changes.OnNext(state);
+        }
+    }
+
+    public void OnCompleted()
+    {
+        lock (_gate)
+        {
+            _changes.OnCompleted();
+        }
+    }
+
+    public IDisposable Subscribe(IObserver<ConnectionState> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_gate)
+        {
+            observer.OnNext(_current);
+            return _changes.Subscribe(observer);
+        }
+    }
+}

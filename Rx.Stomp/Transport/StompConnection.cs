@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Rx.Stomp.Frames;
+
+namespace Rx.Stomp.Transport;
+
+/// <summary>
+/// One open connection: a read loop that turns the stream's bytes into frames, and one ordered writer. Frames go
+/// to a single sink, one call at a time, in wire order; the sink learns the end once, with the reason.
+/// </summary>
+internal sealed class StompConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly IFrameSink _sink;
+    private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _readLoop;
+    private readonly Task _sendLoop;
+    private FrameReader _reader;
+    private FrameWriter _writer;
+    private long _framesWritten;
+    private long _bytesRead;
+    [ThreadStatic]
+    private static StompConnection? t_readLoop;
+    private int _ended;
+    private bool _closedByUs;
+
+    public StompConnection(Stream stream, StompEndpoint endpoint, FrameReader reader, FrameWriter writer, IFrameSink sink)
+    {
+        _stream = stream;
+        Endpoint = endpoint;
+        _reader = reader;
+        _writer = writer;
+        _sink = sink;
+        _readLoop = Task.Run(ReadLoopAsync);
+        _sendLoop = Task.Run(SendLoopAsync);
+    }
+
+    public StompEndpoint Endpoint { get; }
+
+    /// <summary>How many frames and heart-beats were handed to the writer so far; heart-beat sending watches it.</summary>
+    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    /// <summary>How many bytes were read so far: any byte is a sign of life.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Switches the codec to the negotiated version (after CONNECTED).</summary>
+    public void UseVersion(StompVersion version, FrameLimits limits)
+    {
+        _reader = new FrameReader(version, limits);
+        _writer = new FrameWriter(version);
+    }
+
+    /// <summary>Serializes <paramref name="frame"/> into the outbound buffer, in call order.</summary>
+    /// <exception cref="StompProtocolException">The frame cannot be carried by the version in use; nothing was written.</exception>
+    /// <exception cref="StompConnectionException">The connection is closed.</exception>
+    public async ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfEnded();
+            _writer.Write(_outbound.Writer, frame, contentLength);
+            Interlocked.Increment(ref _framesWritten);
+            var flush = await _outbound.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (flush.IsCompleted)
+            {
+                ThrowIfEnded();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            throw new StompConnectionException($"The connection to {Endpoint} is closed.");
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var before = buffer.Length;
+                try
+                {
+                    t_readLoop = this;
+                    while (_reader.TryRead(ref buffer, out var frame))
+                    {
+                        _sink.OnFrame(this, frame);
+                    }
+                }
+                finally
+                {
+                    t_readLoop = null;
+                    Interlocked.Add(ref _bytesRead, before - buffer.Length);
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    failure = buffer.IsEmpty
+                        ? new StompConnectionException($"The broker at {Endpoint} closed the connection.")
+                        : new StompConnectionException($"The broker at {Endpoint} closed the connection in the middle of a frame ({buffer.Length} bytes unread).");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (StompProtocolException e)
+        {
+            failure = e;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            failure = _closing.IsCancellationRequested ? null : new StompConnectionException($"Reading from {Endpoint} failed: {e.Message}", e);
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+
+        End(failure);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var output = _outbound.Reader;
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var result = await output.ReadAsync(_closing.Token).ConfigureAwait(false);
+                foreach (var segment in result.Buffer)
+                {
+                    await _stream.WriteAsync(segment, _closing.Token).ConfigureAwait(false);
+                }
+
+                await _stream.FlushAsync(_closing.Token).ConfigureAwait(false);
+                output.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            failure = new StompConnectionException($"Writing to {Endpoint} failed: {e.Message}", e);
+        }
+        finally
+        {
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            End(failure);
+        }
+    }
+
+    /// <summary>Waits until everything written so far has reached the socket, then closes it.</summary>
+    public async ValueTask CloseAsync(TimeSpan drainTimeout)
+    {
+        Volatile.Write(ref _closedByUs, true);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await Task.WhenAny(_sendLoop, Task.Delay(drainTimeout)).ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the connection once; the sink hears a failure unless the end was asked for by this side.</summary>
+    private void End(Exception? failure)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _closedByUs))
+        {
+            failure = null;
+        }
+
+        _closing.Cancel();
+        _outbound.Writer.CancelPendingFlush();
+        _stream.Dispose();
+        _sink.OnClosed(this, failure);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Volatile.Write(ref _closedByUs, true);
+        End(null);
+        if (t_readLoop == this)
+        {
+            // Called by a frame's observer, on the read loop itself: waiting for the loop would wait forever.
+            return;
+        }
+
+        await Task.WhenAll(_readLoop, _sendLoop).ConfigureAwait(false);
+        _closing.Dispose();
+        _writeLock.Dispose();
+    }
+}
+
+/// <summary>Receives what a <see cref="StompConnection"/> reads.</summary>
+internal interface IFrameSink
+{
+    /// <summary>One frame or heart-beat, from the read loop, in wire order.</summary>
+    void OnFrame(StompConnection connection, Frame frame);
+
+    /// <summary>The connection ended, once: <paramref name="failure"/> is null only when this side closed it.</summary>
+    void OnClosed(StompConnection connection, Exception? failure);
+}
