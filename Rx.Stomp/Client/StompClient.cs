@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
 using Rx.Stomp.Diagnostics;
@@ -147,7 +148,9 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
     private async Task<Session> OpenSessionAsync(StompEndpoint endpoint, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
+        // The deadline runs on the options' scheduler, like every other timeout, so virtual time can drive it.
+        using var timeout = new CancellationTokenSource();
+        using var timer = _options.Scheduler.Schedule(_options.ConnectTimeout, timeout.Cancel);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         Stream stream;
         try
@@ -164,11 +167,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         session.Attach(connection);
         try
         {
-            var connect = Handshake.BuildConnectFrame(_options);
-            await connection.WriteAsync(connect, contentLength: false, cancellationToken).ConfigureAwait(false);
-            await session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
+            var connected = session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
                 () => new StompTimeoutException($"No CONNECTED from {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s."),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
+            await connection.WriteAsync(Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
+            await connected.ConfigureAwait(false);
             return session;
         }
         catch
@@ -357,12 +360,24 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private async Task<Frame> WriteWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var (id, answer) = _pendingReceipts.Register(session.Connection);
+        // The deadline starts before the frame leaves, so that it bounds the whole round trip.
+        var waiting = answer.WithTimeout(timeout, _options.Scheduler,
+            () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
+            cancellationToken);
         try
         {
             await WriteAsync(session, new Frame(frame.Command, frame.Headers.Set(StompHeaderNames.Receipt, id), frame.Body), contentLength, cancellationToken).ConfigureAwait(false);
-            return await answer.WithTimeout(timeout, _options.Scheduler,
-                () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
-                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _pendingReceipts.Fail(id, e);
+            await waiting.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            return await waiting.ConfigureAwait(false);
         }
         finally
         {

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
+
+namespace Rx.Stomp.Tests.Support;
+
+/// <summary>
+/// A scripted STOMP peer on a real loopback socket, for the behaviours no well-behaved broker shows: silence,
+/// missing receipts, hostile bytes. Each test drives it frame by frame.
+/// </summary>
+internal sealed class RawPeer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private Socket? _socket;
+    private PipeReader? _input;
+    private Stream? _stream;
+    private readonly FrameReader _reader = new(StompVersion.V12);
+
+    public RawPeer() => _listener.Start();
+
+    public StompEndpoint Endpoint => new("127.0.0.1", ((IPEndPoint)_listener.LocalEndpoint).Port);
+
+    public async Task AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        _socket = await _listener.AcceptSocketAsync(cancellationToken);
+        _stream = new NetworkStream(_socket, ownsSocket: true);
+        _input = PipeReader.Create(_stream);
+    }
+
+    /// <summary>The next frame from the client, skipping heart-beats; null when the client closed.</summary>
+    public async Task<Frame?> ReadFrameAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var result = await _input!.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            try
+            {
+                while (_reader.TryRead(ref buffer, out var frame))
+                {
+                    if (!frame.IsHeartbeat)
+                    {
+                        return frame;
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    return null;
+                }
+            }
+            finally
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Reads the next frame and checks its command.</summary>
+    public async Task<Frame> ExpectAsync(StompCommand command, CancellationToken cancellationToken = default)
+    {
+        var frame = await ReadFrameAsync(cancellationToken);
+        Assert.That(frame?.Command, Is.EqualTo(command), $"expected {command.ToWire()}, got {frame?.ToString() ?? "end of stream"}");
+        return frame!;
+    }
+
+    public async Task SendRawAsync(string text) => await SendRawAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendRawAsync(byte[] bytes)
+    {
+        await _stream!.WriteAsync(bytes);
+        await _stream.FlushAsync();
+    }
+
+    public Task SendAsync(Frame frame, StompVersion version = StompVersion.V12)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        new FrameWriter(version).Write(buffer, frame);
+        return SendRawAsync(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>Accepts the client and answers its CONNECT with CONNECTED for <paramref name="version"/>.</summary>
+    public async Task<Frame> AcceptAndConnectAsync(StompVersion version = StompVersion.V12, CancellationToken cancellationToken = default)
+    {
+        await AcceptAsync(cancellationToken);
+        var connect = await ExpectAsync(StompCommand.Connect, cancellationToken);
+        await SendAsync(new Frame(StompCommand.Connected, StompHeaders.Create(("version", version.ToWire()), ("server", "raw-peer/1"))));
+        return connect;
+    }
+
+    /// <summary>
+    /// Disposes the peer, then the client: with the socket gone the client's DISCONNECT fails at once instead of
+    /// waiting for a receipt on a virtual clock that nobody advances.
+    /// </summary>
+    public static IAsyncDisposable ClosingFirst(RawPeer peer, IAsyncDisposable client) => new Sequence(peer, client);
+
+    private sealed class Sequence(params IAsyncDisposable[] parts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var part in parts)
+            {
+                await part.DisposeAsync();
+            }
+        }
+    }
+
+    public void CloseClientConnection() => _socket?.Close();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_input is not null)
+        {
+            await _input.CompleteAsync();
+        }
+
+        _socket?.Dispose();
+        _listener.Stop();
+        _listener.Dispose();
+    }
+}
