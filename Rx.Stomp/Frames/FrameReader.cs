@@ -43,18 +43,20 @@ public sealed class FrameReader
     public bool TryRead(ref ReadOnlySequence<byte> buffer, [NotNullWhen(true)] out Frame? frame)
     {
         frame = null;
-        if (buffer.IsEmpty)
+
+        // Peek through a SequenceReader, not buffer.FirstSpan: a sequence may begin with an empty segment (one
+        // built so, or sliced at the end of a segment), and then FirstSpan is empty though the buffer is not.
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryPeek(out var first))
         {
             return false;
         }
 
-        var first = buffer.FirstSpan[0];
         if (first == Lf || first == Cr)
         {
-            return TryReadHeartbeat(ref buffer, out frame);
+            return TryReadHeartbeat(ref buffer, ref reader, out frame);
         }
 
-        var reader = new SequenceReader<byte>(buffer);
         if (!TryReadLine(ref reader, out var commandLine))
         {
             return false;
@@ -125,28 +127,24 @@ public sealed class FrameReader
         }
     }
 
-    private static bool TryReadHeartbeat(ref ReadOnlySequence<byte> buffer, out Frame? frame)
+    private static bool TryReadHeartbeat(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out Frame? frame)
     {
         frame = null;
-        if (buffer.FirstSpan[0] == Lf)
+        reader.TryRead(out var first);
+        if (first == Cr)
         {
-            buffer = buffer.Slice(1);
-            frame = Frame.Heartbeat;
-            return true;
+            if (!reader.TryRead(out var next))
+            {
+                return false;
+            }
+
+            if (next != Lf)
+            {
+                throw new StompProtocolException($"A CR between frames must be followed by LF, not {HeaderText.Printable(next)}.", 0);
+            }
         }
 
-        if (buffer.Length < 2)
-        {
-            return false;
-        }
-
-        var next = buffer.Slice(1, 1).FirstSpan[0];
-        if (next != Lf)
-        {
-            throw new StompProtocolException($"A CR between frames must be followed by LF, not {HeaderText.Printable(next)}.", 0);
-        }
-
-        buffer = buffer.Slice(2);
+        buffer = buffer.Slice(reader.Position);
         frame = Frame.Heartbeat;
         return true;
     }
