@@ -269,17 +269,16 @@ public sealed class FrameReader
             return true;
         }
 
-        if (!reader.TryReadTo(out body, Nul))
+        // The limit holds whether the NUL is in the buffer already or not: a frame must be refused the same way
+        // when it arrives in one piece as when it arrives byte by byte (and then the NUL comes too late).
+        var found = reader.TryReadTo(out body, Nul);
+        var bodySoFar = found ? body.Length : reader.Remaining;
+        if (headerBytes + bodySoFar + 1 > Limits.MaxFrameSize)
         {
-            if (headerBytes + reader.Remaining + 1 > Limits.MaxFrameSize)
-            {
-                throw new StompProtocolException($"No NUL within the frame size limit of {Limits.MaxFrameSize} bytes.", headerBytes);
-            }
-
-            return false;
+            throw new StompProtocolException($"No NUL within the frame size limit of {Limits.MaxFrameSize} bytes.", headerBytes);
         }
 
-        return true;
+        return found;
     }
 
     private KeyValuePair<string, string>[] DecodeHeaders(ReadOnlySequence<byte>[] lines, long[] offsets, int count, bool escaped)
