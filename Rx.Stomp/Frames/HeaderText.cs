@@ -43,6 +43,13 @@ internal static class HeaderText
             }
         }
 
+        // Check UTF-8 on the wire bytes, before unescaping, so that the error says where the bad byte is in the
+        // frame. Escapes are ASCII, so unescaping can neither make nor mend an invalid sequence.
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            throw new StompProtocolException("A header is not valid UTF-8.", offset + FirstInvalidUtf8(raw));
+        }
+
         if (!escaped || raw.IndexOf((byte)'\\') < 0)
         {
             return Utf8(raw, offset);
@@ -93,6 +100,17 @@ internal static class HeaderText
         }
 
         return n;
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> raw)
+    {
+        var i = 0;
+        while (i < raw.Length && Rune.DecodeFromUtf8(raw[i..], out _, out var used) == OperationStatus.Done)
+        {
+            i += used;
+        }
+
+        return i;
     }
 
     private static string Utf8(ReadOnlySpan<byte> raw, long offset)
