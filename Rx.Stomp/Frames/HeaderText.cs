@@ -145,7 +145,8 @@ internal static class HeaderText
                     $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
             }
 
-            if (isName)
+            // Only a colon: a backslash is plain text in a name that is not escaped (the reader takes it so).
+            if (isName && span.Contains(':'))
             {
                 throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
             }
