@@ -39,13 +39,20 @@ public sealed class FrameWriter
         var addLength = Validate(frame, contentLength);
         var escaped = Version >= StompVersion.V11 && frame.Command.IsEscaped();
 
+        // Every check before the first byte: a refused frame must leave nothing half-written in the output.
+        foreach (var header in frame.Headers)
+        {
+            HeaderText.Check(header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Check(header.Value, escaped, Version, isName: false, frame.Command);
+        }
+
         output.Write(frame.Command.ToWireBytes());
         output.Write("\n"u8);
         foreach (var header in frame.Headers)
         {
-            HeaderText.Write(output, header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Write(output, header.Key, escaped);
             output.Write(":"u8);
-            HeaderText.Write(output, header.Value, escaped, Version, isName: false, frame.Command);
+            HeaderText.Write(output, header.Value, escaped);
             output.Write("\n"u8);
         }
 

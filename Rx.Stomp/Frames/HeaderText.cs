@@ -125,17 +125,14 @@ internal static class HeaderText
         }
     }
 
-    /// <summary>Writes a header name or value, escaped for <paramref name="version"/> when <paramref name="escaped"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, string text, bool escaped, StompVersion version, bool isName, StompCommand command)
+    /// <summary>
+    /// Throws unless <paramref name="version"/> can carry <paramref name="text"/> as a header name or value of a
+    /// <paramref name="command"/> frame. The writer checks every header before it writes a byte of the frame, so that
+    /// a refused frame leaves nothing half-written in the output (where the next frame would be appended to it).
+    /// </summary>
+    public static void Check(string text, bool escaped, StompVersion version, bool isName, StompCommand command)
     {
         var span = text.AsSpan();
-        var special = span.IndexOfAny(Escapable11);
-        if (special < 0)
-        {
-            WriteUtf8(output, span);
-            return;
-        }
-
         if (!escaped || version == StompVersion.V10)
         {
             var what = isName ? "name" : "value";
@@ -150,14 +147,33 @@ internal static class HeaderText
             {
                 throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
             }
-
-            WriteUtf8(output, span);
-            return;
         }
-
-        if (version == StompVersion.V11 && span.IndexOf('\r') >= 0)
+        else if (version == StompVersion.V11 && span.Contains('\r'))
         {
             throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
+        }
+
+        if (span.ContainsAnyInRange('\ud800', '\udfff'))
+        {
+            try
+            {
+                StrictUtf8.GetByteCount(span);
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+            }
+        }
+    }
+
+    /// <summary>Writes a header name or value that passed <see cref="Check"/>, escaped when <paramref name="escaped"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, string text, bool escaped)
+    {
+        var span = text.AsSpan();
+        if (!escaped || span.IndexOfAny(Escapable11) < 0)
+        {
+            WriteUtf8(output, span);
+            return;
         }
 
         var builder = new StringBuilder(text.Length + 8);
