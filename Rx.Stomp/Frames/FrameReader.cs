@@ -43,18 +43,20 @@ public sealed class FrameReader
     public bool TryRead(ref ReadOnlySequence<byte> buffer, [NotNullWhen(true)] out Frame? frame)
     {
         frame = null;
-        if (buffer.IsEmpty)
+
+        // Peek through a SequenceReader, not buffer.FirstSpan: a sequence may begin with an empty segment (one
+        // built so, or sliced at the end of a segment), and then FirstSpan is empty though the buffer is not.
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryPeek(out var first))
         {
             return false;
         }
 
-        var first = buffer.FirstSpan[0];
         if (first == Lf || first == Cr)
         {
-            return TryReadHeartbeat(ref buffer, out frame);
+            return TryReadHeartbeat(ref buffer, ref reader, out frame);
         }
 
-        var reader = new SequenceReader<byte>(buffer);
         if (!TryReadLine(ref reader, out var commandLine))
         {
             return false;
@@ -125,63 +127,76 @@ public sealed class FrameReader
         }
     }
 
-    private static bool TryReadHeartbeat(ref ReadOnlySequence<byte> buffer, out Frame? frame)
+    private static bool TryReadHeartbeat(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out Frame? frame)
     {
         frame = null;
-        if (buffer.FirstSpan[0] == Lf)
+        reader.TryRead(out var first);
+        if (first == Cr)
         {
-            buffer = buffer.Slice(1);
-            frame = Frame.Heartbeat;
-            return true;
+            if (!reader.TryRead(out var next))
+            {
+                return false;
+            }
+
+            if (next != Lf)
+            {
+                throw new StompProtocolException($"A CR between frames must be followed by LF, not {HeaderText.Printable(next)}.", 0);
+            }
         }
 
-        if (buffer.Length < 2)
-        {
-            return false;
-        }
-
-        var next = buffer.Slice(1, 1).FirstSpan[0];
-        if (next != Lf)
-        {
-            throw new StompProtocolException($"A CR between frames must be followed by LF, not {HeaderText.Printable(next)}.", 0);
-        }
-
-        buffer = buffer.Slice(2);
+        buffer = buffer.Slice(reader.Position);
         frame = Frame.Heartbeat;
         return true;
     }
 
     /// <summary>Reads a line without its EOL; 1.2 also drops a CR before the LF.</summary>
+    /// <remarks>
+    /// The LF is looked for only as far as the limits allow, and the answer depends on those bytes alone: a line is
+    /// refused the same way, with the same error, whether the buffer holds all of the frame or a part of it, and
+    /// never waits past a limit.
+    /// </remarks>
     private bool TryReadLine(ref SequenceReader<byte> reader, out ReadOnlySequence<byte> line)
     {
         var start = reader.Consumed;
-        if (!reader.TryReadTo(out line, Lf))
+
+        // Bytes before the LF that may belong to the line: in 1.2 one more, the CR of a CR LF, which is no part of it.
+        var lineBytes = Limits.MaxHeaderLineLength + (Version >= StompVersion.V12 ? 1L : 0L);
+        var frameLeft = Limits.MaxFrameSize - start;
+        var window = Math.Min(lineBytes + 1, frameLeft);
+        var unread = reader.UnreadSequence;
+        var lf = (unread.Length > window ? unread.Slice(0, window) : unread).PositionOf(Lf);
+        if (lf is null)
         {
-            CheckSize(start, reader.Remaining, reader.Consumed + reader.Remaining);
-            return false;
+            line = default;
+            if (unread.Length < window)
+            {
+                return false;
+            }
+
+            throw lineBytes + 1 <= frameLeft ? LineTooLong(start) : FrameTooLarge(start);
         }
 
+        line = unread.Slice(0, lf.Value);
+        reader.Advance(line.Length + 1);
         if (Version >= StompVersion.V12 && !line.IsEmpty && EndsWithCr(line))
         {
             line = line.Slice(0, line.Length - 1);
         }
 
-        CheckSize(start, line.Length, reader.Consumed);
+        // Only 1.2 gets here with a line too long: one more byte than the limit, and not a CR.
+        if (line.Length > Limits.MaxHeaderLineLength)
+        {
+            throw LineTooLong(start);
+        }
+
         return true;
     }
 
-    private void CheckSize(long lineStart, long lineLength, long frameSoFar)
-    {
-        if (lineLength > Limits.MaxHeaderLineLength)
-        {
-            throw new StompProtocolException($"A header line is longer than the limit of {Limits.MaxHeaderLineLength} bytes.", lineStart);
-        }
+    private StompProtocolException LineTooLong(long lineStart) =>
+        new($"A header line is longer than the limit of {Limits.MaxHeaderLineLength} bytes.", lineStart);
 
-        if (frameSoFar > Limits.MaxFrameSize)
-        {
-            throw new StompProtocolException($"The frame is larger than the limit of {Limits.MaxFrameSize} bytes.", lineStart);
-        }
-    }
+    private StompProtocolException FrameTooLarge(long offset) =>
+        new($"The frame is larger than the limit of {Limits.MaxFrameSize} bytes.", offset);
 
     private static bool EndsWithCr(in ReadOnlySequence<byte> line) =>
         line.IsSingleSegment ? line.FirstSpan[^1] == Cr : line.Slice(line.Length - 1).FirstSpan[0] == Cr;
@@ -252,7 +267,7 @@ public sealed class FrameReader
         {
             if (headerBytes + contentLength + 1 > Limits.MaxFrameSize)
             {
-                throw new StompProtocolException($"The frame is larger than the limit of {Limits.MaxFrameSize} bytes.", headerBytes);
+                throw FrameTooLarge(headerBytes);
             }
 
             body = default;
@@ -271,17 +286,16 @@ public sealed class FrameReader
             return true;
         }
 
-        if (!reader.TryReadTo(out body, Nul))
+        // The limit holds whether the NUL is in the buffer already or not: a frame must be refused the same way
+        // when it arrives in one piece as when it arrives byte by byte (and then the NUL comes too late).
+        var found = reader.TryReadTo(out body, Nul);
+        var bodySoFar = found ? body.Length : reader.Remaining;
+        if (headerBytes + bodySoFar + 1 > Limits.MaxFrameSize)
         {
-            if (headerBytes + reader.Remaining + 1 > Limits.MaxFrameSize)
-            {
-                throw new StompProtocolException($"No NUL within the frame size limit of {Limits.MaxFrameSize} bytes.", headerBytes);
-            }
-
-            return false;
+            throw new StompProtocolException($"No NUL within the frame size limit of {Limits.MaxFrameSize} bytes.", headerBytes);
         }
 
-        return true;
+        return found;
     }
 
     private KeyValuePair<string, string>[] DecodeHeaders(ReadOnlySequence<byte>[] lines, long[] offsets, int count, bool escaped)

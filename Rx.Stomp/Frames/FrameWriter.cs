@@ -36,16 +36,23 @@ public sealed class FrameWriter
             return;
         }
 
+        var addLength = Validate(frame, contentLength);
         var escaped = Version >= StompVersion.V11 && frame.Command.IsEscaped();
-        var addLength = Validate(frame, contentLength, escaped);
+
+        // Every check before the first byte: a refused frame must leave nothing half-written in the output.
+        foreach (var header in frame.Headers)
+        {
+            HeaderText.Check(header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Check(header.Value, escaped, Version, isName: false, frame.Command);
+        }
 
         output.Write(frame.Command.ToWireBytes());
         output.Write("\n"u8);
         foreach (var header in frame.Headers)
         {
-            HeaderText.Write(output, header.Key, escaped, Version);
+            HeaderText.Write(output, header.Key, escaped);
             output.Write(":"u8);
-            HeaderText.Write(output, header.Value, escaped, Version);
+            HeaderText.Write(output, header.Value, escaped);
             output.Write("\n"u8);
         }
 
@@ -64,14 +71,8 @@ public sealed class FrameWriter
     }
 
     /// <summary>Checks the frame before writing a byte of it; returns whether to add <c>content-length</c>.</summary>
-    private bool Validate(Frame frame, bool contentLength, bool escaped)
+    private static bool Validate(Frame frame, bool contentLength)
     {
-        foreach (var header in frame.Headers)
-        {
-            HeaderText.Validate(header.Key, escaped, Version, isName: true, frame.Command);
-            HeaderText.Validate(header.Value, escaped, Version, isName: false, frame.Command);
-        }
-
         var declared = frame.Headers[StompHeaderNames.ContentLength];
         if (declared is not null)
         {

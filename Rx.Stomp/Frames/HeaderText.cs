@@ -43,6 +43,13 @@ internal static class HeaderText
             }
         }
 
+        // Check UTF-8 on the wire bytes, before unescaping, so that the error says where the bad byte is in the
+        // frame. Escapes are ASCII, so unescaping can neither make nor mend an invalid sequence.
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            throw new StompProtocolException("A header is not valid UTF-8.", offset + FirstInvalidUtf8(raw));
+        }
+
         if (!escaped || raw.IndexOf((byte)'\\') < 0)
         {
             return Utf8(raw, offset);
@@ -95,6 +102,17 @@ internal static class HeaderText
         return n;
     }
 
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> raw)
+    {
+        var i = 0;
+        while (i < raw.Length && Rune.DecodeFromUtf8(raw[i..], out _, out var used) == OperationStatus.Done)
+        {
+            i += used;
+        }
+
+        return i;
+    }
+
     private static string Utf8(ReadOnlySpan<byte> raw, long offset)
     {
         try
@@ -108,49 +126,51 @@ internal static class HeaderText
     }
 
     /// <summary>
-    /// Throws unless <paramref name="text"/> can be sent as a header name or value of <paramref name="command"/>
-    /// in <paramref name="version"/>, so that a frame is refused before any of its bytes are written.
+    /// Throws unless <paramref name="version"/> can carry <paramref name="text"/> as a header name or value of a
+    /// <paramref name="command"/> frame. The writer checks every header before it writes a byte of the frame, so that
+    /// a refused frame leaves nothing half-written in the output (where the next frame would be appended to it).
     /// </summary>
-    public static void Validate(string text, bool escaped, StompVersion version, bool isName, StompCommand command)
+    public static void Check(string text, bool escaped, StompVersion version, bool isName, StompCommand command)
     {
         var span = text.AsSpan();
-        if (span.IndexOfAny(Escapable11) >= 0)
+        if (!escaped || version == StompVersion.V10)
         {
-            if (!escaped || version == StompVersion.V10)
+            var what = isName ? "name" : "value";
+            if (span.IndexOfAny('\r', '\n') >= 0)
             {
-                var what = isName ? "name" : "value";
-                if (span.IndexOfAny('\r', '\n') >= 0)
-                {
-                    throw new StompProtocolException(
-                        $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
-                }
-
-                if (isName && span.Contains(':'))
-                {
-                    throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
-                }
+                throw new StompProtocolException(
+                    $"A header {what} holding CR or LF cannot be sent in a {Describe(command, version)} frame: it would inject a header line.");
             }
-            else if (version == StompVersion.V11 && span.Contains('\r'))
+
+            // Only a colon: a backslash is plain text in a name that is not escaped (the reader takes it so).
+            if (isName && span.Contains(':'))
             {
-                throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
+                throw new StompProtocolException($"A header name holding ':' cannot be sent in a {Describe(command, version)} frame.");
             }
         }
-
-        try
+        else if (version == StompVersion.V11 && span.Contains('\r'))
         {
-            StrictUtf8.GetByteCount(span);
+            throw new StompProtocolException("STOMP 1.1 cannot carry a CR in a header: it has no escape for it (1.2 has).");
         }
-        catch (EncoderFallbackException e)
+
+        if (span.ContainsAnyInRange('\ud800', '\udfff'))
         {
-            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+            try
+            {
+                StrictUtf8.GetByteCount(span);
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+            }
         }
     }
 
-    /// <summary>Writes a header name or value that <see cref="Validate"/> accepted, escaped when <paramref name="escaped"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, string text, bool escaped, StompVersion version)
+    /// <summary>Writes a header name or value that passed <see cref="Check"/>, escaped when <paramref name="escaped"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, string text, bool escaped)
     {
         var span = text.AsSpan();
-        if (!escaped || version == StompVersion.V10 || span.IndexOfAny(Escapable11) < 0)
+        if (!escaped || span.IndexOfAny(Escapable11) < 0)
         {
             WriteUtf8(output, span);
             return;
@@ -159,14 +179,14 @@ internal static class HeaderText
         var builder = new StringBuilder(text.Length + 8);
         foreach (var c in span)
         {
-            _ = c switch
+            builder.Append(c switch
             {
-                '\n' => builder.Append("\\n"),
-                '\r' => builder.Append("\\r"),
-                ':' => builder.Append("\\c"),
-                '\\' => builder.Append("\\\\"),
-                _ => builder.Append(c),
-            };
+                '\n' => "\\n",
+                '\r' => "\\r",
+                ':' => "\\c",
+                '\\' => "\\\\",
+                _ => null,
+            } ?? c.ToString());
         }
 
         WriteUtf8(output, builder.ToString());
@@ -177,7 +197,17 @@ internal static class HeaderText
 
     public static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        var written = StrictUtf8.GetBytes(text, output.GetSpan(StrictUtf8.GetMaxByteCount(text.Length)));
+        int count;
+        try
+        {
+            count = StrictUtf8.GetByteCount(text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
+        }
+
+        var written = StrictUtf8.GetBytes(text, output.GetSpan(count));
         output.Advance(written);
     }
 
