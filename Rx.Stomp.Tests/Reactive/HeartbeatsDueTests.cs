@@ -1,0 +1,102 @@
+using System.Reactive;
+using Microsoft.Reactive.Testing;
+using Rx.Stomp.Reactive;
+
+namespace Rx.Stomp.Tests.Reactive;
+
+public sealed class HeartbeatsDueTests : ReactiveTest
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromTicks(1000);
+    private static readonly Unit U = Unit.Default;
+
+    [Test]
+    public void Traffic_suppresses_outgoing_beats()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable(Enumerable.Range(1, 19).Select(i => OnNext(i * 500L, U)).ToArray());
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler), created: 0, subscribed: 100, disposed: 10000);
+
+        Marbles.AssertMessages(results.Messages);
+    }
+
+    [Test]
+    public void An_idle_connection_beats_every_four_fifths_of_the_interval()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable<Unit>();
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler), created: 0, subscribed: 100, disposed: 3900);
+
+        Marbles.AssertMessages(results.Messages, OnNext(900, U), OnNext(1700, U), OnNext(2500, U), OnNext(3300, U));
+    }
+
+    [Test]
+    public void Each_write_restarts_the_wait()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable(OnNext(1000, U), OnNext(1500, U));
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler), created: 0, subscribed: 100, disposed: 3500);
+
+        Marbles.AssertMessages(results.Messages, OnNext(900, U), OnNext(2300, U), OnNext(3100, U));
+    }
+
+    [Test]
+    public void A_send_scale_of_one_beats_at_the_interval_as_stomp_py_does()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable(OnNext(500, "SEND"));
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler, sendScale: 1.0), created: 0, subscribed: 100, disposed: 3700);
+
+        Marbles.AssertMessages(results.Messages, OnNext(1500, U), OnNext(2500, U), OnNext(3500, U));
+    }
+
+    [Test]
+    public void A_zero_interval_never_beats_but_ends_with_the_writes()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable(OnNext(500, U), OnCompleted<Unit>(100000));
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(TimeSpan.Zero, scheduler), created: 0, subscribed: 100, disposed: 200000);
+
+        Marbles.AssertMessages(results.Messages, OnCompleted<Unit>(100000));
+    }
+
+    [Test]
+    public void The_beats_end_when_the_writes_end()
+    {
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable(OnNext(500, U), OnCompleted<Unit>(2000));
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler), created: 0, subscribed: 100, disposed: 100000);
+
+        Marbles.AssertMessages(results.Messages, OnNext(1300, U), OnCompleted<Unit>(2000));
+        Assert.That(writes.Subscriptions, Is.EqualTo(new[] { Subscribe(100, 2000) }));
+    }
+
+    [Test]
+    public void The_beats_fail_when_the_writes_fail()
+    {
+        var scheduler = new TestScheduler();
+        var error = new IOException("broken pipe");
+        var writes = scheduler.CreateHotObservable(OnError<Unit>(1000, error));
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(Interval, scheduler), created: 0, subscribed: 100, disposed: 100000);
+
+        Marbles.AssertMessages(results.Messages, OnNext(900, U), OnError<Unit>(1000, error));
+    }
+
+    [TestCase(-1L, 0.8)]
+    [TestCase(1000L, 0.0)]
+    [TestCase(1000L, 1.1)]
+    [TestCase(1000L, double.NaN)]
+    public void Rejects_a_negative_interval_or_a_scale_outside_zero_to_one(long ticks, double scale)
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(
+            () => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(TimeSpan.FromTicks(ticks), scheduler, scale),
+            Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+}
