@@ -1,6 +1,7 @@
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
 using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
@@ -15,7 +16,7 @@ public class ConnectTimeoutTests
     {
         await using var peer = new RawPeer();
         var scheduler = new TestScheduler();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ConnectTimeout = TimeSpan.FromSeconds(5), ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 1 } });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
 
         var connecting = client.ConnectAsync();

@@ -1,4 +1,8 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
 using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Client;
@@ -12,6 +16,8 @@ internal sealed class Session : IFrameSink
     private readonly StompClient _client;
     private readonly StompClientOptions _options;
     private readonly TaskCompletionSource<Frame> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CompositeDisposable _heartbeats = [];
     private int _disconnecting;
 
     public Session(StompClient client, StompClientOptions options)
@@ -30,6 +36,9 @@ internal sealed class Session : IFrameSink
 
     /// <summary>The CONNECTED frame, or the ERROR or failure that replaced it.</summary>
     public Task<Frame> Connected => _connected.Task;
+
+    /// <summary>Completes when the connection ends: with the reason it was lost, or null when this side closed it.</summary>
+    public Task<Exception?> Ended => _ended.Task;
 
     /// <summary>The last ERROR frame: the reason the broker is about to close the connection.</summary>
     public Frame? LastError { get; private set; }
@@ -65,7 +74,44 @@ internal sealed class Session : IFrameSink
         // After DISCONNECT the broker closing the socket is the expected end, not a failure.
         var reason = LastError is { } error ? new StompErrorException(error) : IsDisconnecting ? null : failure;
         _connected.TrySetException(reason ?? new StompConnectionException($"The connection to {connection.Endpoint} was closed before CONNECTED."));
+        _heartbeats.Dispose();
         _client.OnSessionEnded(this, reason);
+        _ended.TrySetResult(reason);
+    }
+
+    /// <summary>
+    /// Starts the negotiated heart-beats: an EOL whenever nothing was written for most of the send interval, and
+    /// the end of the connection when nothing was read for <c>scale × receive interval</c>. Both watch the
+    /// connection's counters on a coarse sampling clock, so the data path pays nothing per frame.
+    /// </summary>
+    public void StartHeartbeats(IScheduler scheduler, Action<HeartbeatTimeoutException> onTimeout)
+    {
+        var connection = Connection;
+        if (SendHeartbeat > TimeSpan.Zero)
+        {
+            // Sampling every tenth of the interval delays a due beat by at most that: beats still leave by 0.9 × interval.
+            _heartbeats.Add(Observable.Interval(SendHeartbeat / 10, scheduler)
+                .Select(_ => connection.FramesWritten)
+                .DistinctUntilChanged()
+                .HeartbeatsDue(SendHeartbeat, scheduler)
+                .Subscribe(beat => { _ = connection.WriteHeartbeatAsync(); }));
+        }
+
+        if (ReceiveHeartbeat > TimeSpan.Zero)
+        {
+            _heartbeats.Add(Observable.Interval(ReceiveHeartbeat / 10, scheduler)
+                .Select(_ => connection.BytesRead)
+                .DistinctUntilChanged()
+                .ExpectHeartbeats(ReceiveHeartbeat, scheduler, _options.Heartbeat.ReceiveScale)
+                .Subscribe(_ => { }, error =>
+                {
+                    if (error is HeartbeatTimeoutException timeout)
+                    {
+                        onTimeout(timeout);
+                        connection.Abort(timeout);
+                    }
+                }));
+        }
     }
 
     private void OnConnected(StompConnection connection, Frame frame)

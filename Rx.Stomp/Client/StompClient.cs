@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
+using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Rx.Stomp.Diagnostics;
 using Rx.Stomp.Frames;
@@ -33,7 +34,10 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly ReceiptTracker _pendingReceipts = new();
     private readonly SubscriptionRegistry _watchers = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly OfflineQueue _offline = new();
     private Session? _session;
+    private IDisposable? _supervisor;
+    private TaskCompletionSource? _connecting;
     private long _nextId;
     private int _disposed;
 
@@ -83,37 +87,163 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public bool IsConnected => _session is not null;
 
     /// <summary>
-    /// Opens a connection: tries each endpoint in order until one accepts, sends CONNECT, and waits for CONNECTED.
-    /// Live watches are subscribed once connected. Does nothing if already connected.
+    /// Opens a connection: tries each endpoint in order until one accepts, sends CONNECT, and waits for CONNECTED,
+    /// retrying with <see cref="StompClientOptions.ConnectRetry"/>. From then on the client keeps itself connected:
+    /// a lost connection is reopened with <see cref="StompClientOptions.Reconnect"/> and every live watch is
+    /// subscribed again. Does nothing if already connected or connecting.
     /// </summary>
-    /// <exception cref="StompErrorException">The broker refused (bad login, unknown virtual host…).</exception>
-    /// <exception cref="StompConnectionException">No endpoint could be reached.</exception>
-    /// <exception cref="StompTimeoutException">No CONNECTED within <see cref="StompClientOptions.ConnectTimeout"/>.</exception>
+    /// <exception cref="StompErrorException">The broker refused (bad login, unknown virtual host…); not retried.</exception>
+    /// <exception cref="StompConnectionException">No endpoint could be reached within the attempts.</exception>
+    /// <exception cref="StompTimeoutException">No CONNECTED within <see cref="StompClientOptions.ConnectTimeout"/>, on every attempt.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        Task connecting;
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_session is not null)
-            {
-                return;
-            }
-
-            var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            _session = session;
-            var connected = session.Connected.Result;
-            _state.Set(new ConnectionState(ConnectionStatus.Connected, session.Connection.Endpoint, session.Version,
-                connected.Headers[StompHeaderNames.Session], connected.Headers[StompHeaderNames.Server]));
-            Log.Connected(_log, session.Connection.Endpoint, session.Version.ToWire());
-            foreach (var watcher in _watchers.All)
-            {
-                _ = SubscribeAsync(session, watcher);
-            }
+            connecting = _connecting?.Task ?? StartSupervising();
         }
         finally
         {
             _lifecycle.Release();
+        }
+
+        // Awaited outside the lock, so that DisconnectAsync and DisposeAsync can stop a connect that is under way.
+        await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task StartSupervising()
+    {
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var supervisor = new SingleAssignmentDisposable();
+        _connecting = first;
+        _supervisor = supervisor;
+        supervisor.Disposable = Supervise(OpenWithRetries(_options.ConnectRetry)).Subscribe(
+            session =>
+            {
+                OnSessionOpened(session);
+                first.TrySetResult();
+            },
+            error =>
+            {
+                OnGaveUp(supervisor, error);
+                first.TrySetException(error);
+            });
+        return first.Task;
+    }
+
+    /// <summary>
+    /// The client's life as an observable of sessions: each one is followed, once lost, by the sessions that
+    /// <see cref="StompClientOptions.Reconnect"/> opens in its place. It ends quietly when a session is closed on purpose.
+    /// </summary>
+    private IObservable<Session> Supervise(IObservable<Session> opening) =>
+        opening.SelectMany(session => Observable.Return(session).Concat(
+            Observable.FromAsync(() => session.Ended).SelectMany(lost => lost is null
+                ? Observable.Empty<Session>()
+                : Supervise(OpenWithRetries(_options.Reconnect)))));
+
+    private IObservable<Session> OpenWithRetries(BackoffPolicy policy) =>
+        Observable.FromAsync(OpenSessionOrCloseAsync).RetryWithBackoff(policy, _options.Scheduler, IsRetryable, OnRetry);
+
+    private async Task<Session> OpenSessionOrCloseAsync(CancellationToken cancellationToken)
+    {
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Opened just as the client stopped wanting it.
+            await session.Connection.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return session;
+    }
+
+    /// <summary>A refused CONNECT is final: retrying a wrong password only locks accounts. Anything else may heal.</summary>
+    private static bool IsRetryable(Exception error) => error is StompConnectionException or StompTimeoutException or StompProtocolException;
+
+    private void OnRetry(RetryAttempt retry)
+    {
+        _errors.OnNext(new StompError(retry.Error is StompProtocolException ? StompErrorKind.Protocol : StompErrorKind.Connection, retry.Error));
+        _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, Attempt: retry.Attempt, NextDelay: retry.Delay, Error: retry.Error));
+    }
+
+    private void OnSessionOpened(Session session)
+    {
+        var connected = session.Connected.Result;
+        session.StartHeartbeats(_options.Scheduler, timeout => _errors.OnNext(new StompError(StompErrorKind.HeartbeatTimeout, timeout)));
+        _session = session;
+        _state.Set(new ConnectionState(ConnectionStatus.Connected, session.Connection.Endpoint, session.Version,
+            connected.Headers[StompHeaderNames.Session], connected.Headers[StompHeaderNames.Server]));
+        Log.Connected(_log, session.Connection.Endpoint, session.Version.ToWire());
+        _ = ResumeAsync(session);
+    }
+
+    /// <summary>After CONNECTED: every live watch is subscribed again, then the frames queued while offline go out in order.</summary>
+    private async Task ResumeAsync(Session session)
+    {
+        _offline.BeginDrain();
+        foreach (var watcher in _watchers.All)
+        {
+            await SubscribeAsync(session, watcher).ConfigureAwait(false);
+        }
+
+        while (_offline.TryDequeue() is { } item)
+        {
+            try
+            {
+                var written = item.Receipt
+                    ? await StartWithReceiptAsync(session, item.Frame, item.ContentLength, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false)
+                    : null;
+                if (written is null)
+                {
+                    await WriteAsync(session, item.Frame, item.ContentLength, CancellationToken.None).ConfigureAwait(false);
+                    item.Finish(s => s.TrySetResult(null));
+                }
+                else
+                {
+                    _ = written.ContinueWith(t => item.Finish(s => _ = t.IsCompletedSuccessfully ? s.TrySetResult(t.Result) : s.TrySetException(t.Exception!.InnerExceptions)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+            catch (StompConnectionException) when (!ReferenceEquals(_session, session))
+            {
+                // Lost again while draining: the frame waits for the next connection.
+                _offline.Requeue(item);
+                return;
+            }
+#pragma warning disable CA1031 // One frame's failure is its caller's alone: the rest of the queue goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                item.Finish(s => s.TrySetException(e));
+            }
+        }
+    }
+
+    private void OnGaveUp(IDisposable supervisor, Exception error)
+    {
+        if (!ReferenceEquals(Interlocked.CompareExchange(ref _supervisor, null, supervisor), supervisor))
+        {
+            return;
+        }
+
+        _connecting = null;
+
+        _state.Set(new ConnectionState(ConnectionStatus.Faulted, Error: error));
+        var final = new StompConnectionException($"The client gave up connecting: {error.Message}", error);
+        _offline.FailAll(final);
+        foreach (var watcher in _watchers.RemoveAll())
+        {
+            Deliver(watcher, o => o.OnError(final));
+        }
+    }
+
+    private void StopSupervising(IDisposable supervisor)
+    {
+        if (ReferenceEquals(Interlocked.CompareExchange(ref _supervisor, null, supervisor), supervisor))
+        {
+            supervisor.Dispose();
+            Interlocked.Exchange(ref _connecting, null)?.TrySetException(new StompConnectionException("The client was disconnected while connecting."));
         }
     }
 
@@ -182,17 +312,25 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Sends DISCONNECT with a receipt, waits for it at most <see cref="StompClientOptions.DisconnectTimeout"/>, then
-    /// closes the connection. Watches stay registered and are subscribed again by the next <see cref="ConnectAsync"/>.
+    /// Stops reconnecting, sends DISCONNECT with a receipt, waits for it at most
+    /// <see cref="StompClientOptions.DisconnectTimeout"/>, then closes the connection. Watches stay registered and
+    /// are subscribed again by the next <see cref="ConnectAsync"/>; frames still waiting for a connection fail.
     /// </summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_supervisor is { } supervisor)
+            {
+                StopSupervising(supervisor);
+            }
+
+            _offline.FailAll(new StompConnectionException("The client was disconnected before the frame could be sent."));
             var session = _session;
             if (session is null || !session.MarkDisconnecting())
             {
+                _state.Set(new ConnectionState(ConnectionStatus.Disconnected));
                 return;
             }
 
@@ -269,15 +407,31 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             throw new ArgumentException("CONNECT is sent by ConnectAsync.", nameof(frame));
         }
 
-        var session = RequireSession();
+        ThrowIfDisposed();
+        var session = _session;
+        var offline = session is null || session.IsDisconnecting;
+        if (offline && (_options.OfflineSends == OfflineSends.Fail || !IsReconnecting))
+        {
+            RequireSession();
+        }
+
+        if (_offline.TryEnqueue(offline, frame, receipt, contentLength, _options, cancellationToken) is { } queued)
+        {
+            return await queued.ConfigureAwait(false);
+        }
+
         if (!receipt)
         {
-            await WriteAsync(session, frame, contentLength, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(session!, frame, contentLength, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        return await WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        return await WriteWithReceiptAsync(session!, frame, contentLength, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the client is connecting or waiting to reconnect, so that a send may wait for it.</summary>
+    private bool IsReconnecting =>
+        _supervisor is not null && _state.Current.Status is ConnectionStatus.Connecting or ConnectionStatus.Reconnecting;
 
     /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
     public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
@@ -359,11 +513,19 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
     private async Task<Frame> WriteWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var answer = await StartWithReceiptAsync(session, frame, contentLength, timeout, cancellationToken).ConfigureAwait(false);
+        return await answer.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="frame"/> with a new receipt id; the result is the wait for that RECEIPT.</summary>
+    private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var (id, answer) = _pendingReceipts.Register(session.Connection);
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
         var waiting = answer.WithTimeout(timeout, _options.Scheduler,
             () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
             cancellationToken);
+        _ = waiting.ContinueWith(_ => _pendingReceipts.Forget(id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await WriteAsync(session, new Frame(frame.Command, frame.Headers.Set(StompHeaderNames.Receipt, id), frame.Body), contentLength, cancellationToken).ConfigureAwait(false);
@@ -375,14 +537,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             throw;
         }
 
-        try
-        {
-            return await waiting.ConfigureAwait(false);
-        }
-        finally
-        {
-            _pendingReceipts.Forget(id);
-        }
+        return waiting;
     }
 
     internal IDisposable AddWatcher(string destination, SubscribeOptions options, IObserver<StompMessage> observer)
@@ -525,27 +680,28 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Called once when the connection of <paramref name="session"/> ended; <paramref name="reason"/> is null when this side closed it.</summary>
+    /// <summary>
+    /// Called once when the connection of <paramref name="session"/> ended; <paramref name="reason"/> is null when
+    /// this side closed it. Its receipts fail now; whether to reconnect is the supervisor's call.
+    /// </summary>
     internal void OnSessionEnded(Session session, Exception? reason)
     {
-        var lost = reason ?? new StompConnectionException("The connection was closed.");
-        _pendingReceipts.FailAll(session.Connection, reason is null ? lost : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason));
+        var lost = reason is null
+            ? new StompConnectionException("The connection was closed before the RECEIPT.")
+            : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason);
+        _pendingReceipts.FailAll(session.Connection, lost);
         if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))
         {
             return;
         }
 
-        if (reason is not StompErrorException)
+        if (reason is not (StompErrorException or HeartbeatTimeoutException))
         {
             _errors.OnNext(new StompError(reason is StompProtocolException ? StompErrorKind.Protocol : StompErrorKind.Connection, reason));
         }
 
         Log.ConnectionLost(_log, session.Connection.Endpoint, reason.Message);
-        _state.Set(new ConnectionState(ConnectionStatus.Faulted, session.Connection.Endpoint, Error: reason));
-        foreach (var watcher in _watchers.RemoveAll())
-        {
-            Deliver(watcher, o => o.OnError(new StompConnectionException($"The connection was lost: {reason.Message}", reason)));
-        }
+        _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, session.Connection.Endpoint, Error: reason));
     }
 
     private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call)
@@ -587,6 +743,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             Log.DisposeDisconnect(_log, e.Message);
         }
 
+        _offline.FailAll(new ObjectDisposedException(nameof(StompClient)));
         foreach (var watcher in _watchers.RemoveAll())
         {
             Deliver(watcher, o => o.OnCompleted());

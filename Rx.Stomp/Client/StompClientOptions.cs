@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
 using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Client;
@@ -58,6 +59,28 @@ public sealed record StompClientOptions
     /// <summary>How long <see cref="StompClient.DisconnectAsync"/> waits for the DISCONNECT receipt before closing anyway.</summary>
     public TimeSpan DisconnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Retries of the first connection by <see cref="StompClient.ConnectAsync"/>: stomp.py's defaults, three attempts
+    /// 0.1 s then 0.15 s apart, so that a wrong address fails fast instead of hanging.
+    /// </summary>
+    public BackoffPolicy ConnectRetry { get; init; } = BackoffPolicy.Default;
+
+    /// <summary>
+    /// Reconnection after a connection was lost (socket closed, read error, heart-beat timeout, ERROR frame): by
+    /// default forever, with stomp.py's delays (0.1 s growing by half each time up to 60 s, 10 % jitter). A broker
+    /// that refuses the login ends it at once. Use <c>MaxAttempts = 1</c> to never reconnect.
+    /// </summary>
+    public BackoffPolicy Reconnect { get; init; } = BackoffPolicy.Default with { MaxAttempts = BackoffPolicy.Unlimited };
+
+    /// <summary>What sends do while the client is (re)connecting.</summary>
+    public OfflineSends OfflineSends { get; init; } = OfflineSends.Wait;
+
+    /// <summary>Most frames that wait for the connection under <see cref="OfflineSends.Wait"/>; beyond it a send fails at once.</summary>
+    public int OfflineQueueLimit { get; init; } = 10_000;
+
+    /// <summary>Longest a frame waits for the connection under <see cref="OfflineSends.Wait"/>.</summary>
+    public TimeSpan OfflineTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Caps on inbound frames.</summary>
     public FrameLimits Limits { get; init; } = FrameLimits.Default;
 
@@ -104,7 +127,7 @@ public sealed record StompClientOptions
             throw new ArgumentException("The STOMP command needs version 1.1 or later.", nameof(UseStompCommand));
         }
 
-        foreach (var (value, name) in new[] { (ConnectTimeout, nameof(ConnectTimeout)), (ReceiptTimeout, nameof(ReceiptTimeout)), (DisconnectTimeout, nameof(DisconnectTimeout)) })
+        foreach (var (value, name) in new[] { (ConnectTimeout, nameof(ConnectTimeout)), (ReceiptTimeout, nameof(ReceiptTimeout)), (DisconnectTimeout, nameof(DisconnectTimeout)), (OfflineTimeout, nameof(OfflineTimeout)) })
         {
             if (value <= TimeSpan.Zero)
             {
@@ -112,6 +135,11 @@ public sealed record StompClientOptions
             }
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(OfflineQueueLimit, 0, nameof(OfflineQueueLimit));
+        ArgumentNullException.ThrowIfNull(ConnectRetry, nameof(ConnectRetry));
+        ConnectRetry.Validate();
+        ArgumentNullException.ThrowIfNull(Reconnect, nameof(Reconnect));
+        Reconnect.Validate();
         ArgumentNullException.ThrowIfNull(Heartbeat, nameof(Heartbeat));
         Heartbeat.Validate();
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));

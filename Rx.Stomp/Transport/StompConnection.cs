@@ -75,6 +75,18 @@ internal sealed class StompConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a heart-beat EOL unless the connection has ended; a failure here is the connection's end, reported there.</summary>
+    public async Task WriteHeartbeatAsync()
+    {
+        try
+        {
+            await WriteAsync(Frame.Heartbeat, contentLength: false, _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StompConnectionException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
     private void ThrowIfEnded()
     {
         if (Volatile.Read(ref _ended) != 0)
@@ -194,6 +206,9 @@ internal sealed class StompConnection : IAsyncDisposable
         await Task.WhenAny(_sendLoop, Task.Delay(drainTimeout)).ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Ends the connection with <paramref name="reason"/>, e.g. a heart-beat timeout; the sink hears it.</summary>
+    public void Abort(Exception reason) => End(reason);
 
     /// <summary>Ends the connection once; the sink hears a failure unless the end was asked for by this side.</summary>
     private void End(Exception? failure)
