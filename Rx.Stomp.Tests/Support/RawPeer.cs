@@ -24,8 +24,15 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public StompEndpoint Endpoint => new("127.0.0.1", ((IPEndPoint)_listener.LocalEndpoint).Port);
 
+    /// <summary>Accepts the next connection from the client; a previous one is dropped.</summary>
     public async Task AcceptAsync(CancellationToken cancellationToken = default)
     {
+        if (_input is not null)
+        {
+            await _input.CompleteAsync();
+        }
+
+        _socket?.Dispose();
         _socket = await _listener.AcceptSocketAsync(cancellationToken);
         _stream = new NetworkStream(_socket, ownsSocket: true);
         _input = PipeReader.Create(_stream);
@@ -34,28 +41,35 @@ internal sealed class RawPeer : IAsyncDisposable
     /// <summary>The next frame from the client, skipping heart-beats; null when the client closed.</summary>
     public async Task<Frame?> ReadFrameAsync(CancellationToken cancellationToken = default)
     {
+        while (await ReadAnyAsync(cancellationToken) is { } frame)
+        {
+            if (!frame.IsHeartbeat)
+            {
+                return frame;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The next frame or heart-beat from the client; null when the client closed.</summary>
+    public async Task<Frame?> ReadAnyAsync(CancellationToken cancellationToken = default)
+    {
         while (true)
         {
             var result = await _input!.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            try
+            if (_reader.TryRead(ref buffer, out var frame))
             {
-                while (_reader.TryRead(ref buffer, out var frame))
-                {
-                    if (!frame.IsHeartbeat)
-                    {
-                        return frame;
-                    }
-                }
-
-                if (result.IsCompleted)
-                {
-                    return null;
-                }
+                // Only what was read is examined: the next frame may already be buffered.
+                _input.AdvanceTo(buffer.Start);
+                return frame;
             }
-            finally
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                return null;
             }
         }
     }
@@ -84,13 +98,17 @@ internal sealed class RawPeer : IAsyncDisposable
     }
 
     /// <summary>Accepts the client and answers its CONNECT with CONNECTED for <paramref name="version"/>.</summary>
-    public async Task<Frame> AcceptAndConnectAsync(StompVersion version = StompVersion.V12, CancellationToken cancellationToken = default)
+    public async Task<Frame> AcceptAndConnectAsync(StompVersion version = StompVersion.V12, string heartbeat = "0,0", CancellationToken cancellationToken = default)
     {
         await AcceptAsync(cancellationToken);
         var connect = await ExpectAsync(StompCommand.Connect, cancellationToken);
-        await SendAsync(new Frame(StompCommand.Connected, StompHeaders.Create(("version", version.ToWire()), ("server", "raw-peer/1"))));
+        await SendAsync(new Frame(StompCommand.Connected, StompHeaders.Create(("version", version.ToWire()), ("server", "raw-peer/1"), ("heart-beat", heartbeat))));
         return connect;
     }
+
+    /// <summary>Answers <paramref name="frame"/>'s receipt request.</summary>
+    public Task SendReceiptAsync(Frame frame) =>
+        SendAsync(new Frame(StompCommand.Receipt, StompHeaders.Create(("receipt-id", frame.Headers["receipt"] ?? throw new AssertionException($"{frame} asked for no receipt")))));
 
     /// <summary>
     /// Disposes the peer, then the client: with the socket gone the client's DISCONNECT fails at once instead of

@@ -185,7 +185,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _offline.BeginDrain();
         foreach (var watcher in _watchers.All)
         {
-            await SubscribeAsync(session, watcher).ConfigureAwait(false);
+            // Only the write is awaited: the SUBSCRIBEs must go out before the queued SENDs, their receipts need not.
+            await StartSubscribeAsync(session, watcher).ConfigureAwait(false);
         }
 
         while (_offline.TryDequeue() is { } item)
@@ -563,44 +564,73 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return Disposable.Create(() => RemoveWatcher(watcher));
     }
 
-    private async Task SubscribeAsync(Session session, Watcher watcher)
+    private async Task SubscribeAsync(Session session, Watcher watcher) => await await StartSubscribeAsync(session, watcher).ConfigureAwait(false);
+
+    /// <summary>Writes the SUBSCRIBE of <paramref name="watcher"/>; the result is the wait for its confirmation.</summary>
+    private async Task<Task> StartSubscribeAsync(Session session, Watcher watcher)
     {
         if (!watcher.TryClaim(session.Connection))
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        var headers = StompHeaders.Create(
-            (StompHeaderNames.Destination, watcher.Destination),
-            (StompHeaderNames.Id, watcher.Id),
-            (StompHeaderNames.Ack, watcher.Options.Ack.ToWire())).Concat(watcher.Options.Headers);
         try
         {
+            var headers = StompHeaders.Create(
+                (StompHeaderNames.Destination, watcher.Destination),
+                (StompHeaderNames.Id, watcher.Id),
+                (StompHeaderNames.Ack, watcher.Options.Ack.ToWire())).Concat(watcher.Options.Headers);
             if (watcher.Options.HeadersFactory is { } factory)
             {
                 headers = headers.Concat(factory());
             }
 
             var frame = new Frame(StompCommand.Subscribe, headers);
-            if (watcher.Options.Receipt)
-            {
-                await WriteWithReceiptAsync(session, frame, contentLength: false, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
-            }
-            else
+            if (!watcher.Options.Receipt)
             {
                 await WriteAsync(session, frame, contentLength: false, CancellationToken.None).ConfigureAwait(false);
+                return Task.CompletedTask;
             }
+
+            var confirmed = await StartWithReceiptAsync(session, frame, contentLength: false, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
+            return ConfirmAsync(watcher, confirmed);
         }
-        catch (Exception e) when (e is StompErrorException or StompProtocolException or ArgumentException)
+#pragma warning disable CA1031 // Whatever went wrong is reported to this watch, or waits for the next connection.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // The broker refused this SUBSCRIBE, or its headers cannot be sent: the error is this watch's own.
+            OnSubscribeFailed(watcher, e);
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task ConfirmAsync(Watcher watcher, Task<Frame> receipt)
+    {
+        try
+        {
+            await receipt.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See StartSubscribeAsync.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            OnSubscribeFailed(watcher, e);
+        }
+    }
+
+    private void OnSubscribeFailed(Watcher watcher, Exception e)
+    {
+        if (e is StompErrorException or StompProtocolException or ArgumentException or InvalidOperationException)
+        {
+            // The broker refused this SUBSCRIBE, or its headers cannot be sent (or their factory threw): the error is this watch's own.
             if (_watchers.Remove(watcher))
             {
                 Deliver(watcher, o => o.OnError(e));
             }
         }
-        catch (Exception e) when (e is StompException)
+        else
         {
+            // The connection went away: the next one subscribes again.
             Log.SubscribeUnconfirmed(_log, watcher.Id, watcher.Destination, e.Message);
         }
     }

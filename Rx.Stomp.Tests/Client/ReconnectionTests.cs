@@ -1,0 +1,197 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Client;
+
+/// <summary>
+/// The client heals itself: these scenarios drop, silence or refuse it through a scripted loopback peer and check
+/// what the user sees. The exact timings of heart-beats and back-off are pinned in virtual time by the operator
+/// tests in Reactive/; here the clock is real, delays are short, and every wait is on an observable.
+/// </summary>
+public class ReconnectionTests
+{
+    private static readonly BackoffPolicy Fast = new() { InitialDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = BackoffPolicy.Unlimited };
+
+    private static StompClientOptions Options(RawPeer peer) => new()
+    {
+        Endpoints = [peer.Endpoint],
+        Reconnect = Fast,
+        ConnectRetry = Fast with { MaxAttempts = 1 },
+    };
+
+    [Test]
+    public async Task Withheld_heartbeats_end_the_connection_and_it_is_reopened_with_the_watch_subscribed_again()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync(heartbeat: "100,0").WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(Observed.Guard);
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.SendReceiptAsync(first);
+
+        Assert.That((await timeout).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
+        Assert.That((await reconnecting).Error, Is.InstanceOf<HeartbeatTimeoutException>());
+
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "replayed with the same id");
+        Assert.That(again.Headers["destination"], Is.EqualTo("/queue/a"));
+        await peer.SendReceiptAsync(again);
+        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
+
+        Assert.That((await received).GetBodyText(), Is.EqualTo("hi"));
+    }
+
+    [Test]
+    public async Task An_idle_client_sends_heartbeats_and_the_beats_count_as_a_sign_of_life_both_ways()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        var beats = client.Heartbeats.TakeAsync(3);
+
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync(heartbeat: "50,50").WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That((await peer.ReadAnyAsync().WaitAsync(Observed.Guard))?.IsHeartbeat, Is.True, "the client's beat");
+            await peer.SendRawAsync(i % 2 == 0 ? "\n" : "\r\n");
+        }
+
+        Assert.That(await beats, Has.Count.EqualTo(3), "LF and CR LF beats both arrive as heart-beats");
+        Assert.That(client.IsConnected, Is.True, "beats within the deadline keep the connection");
+    }
+
+    [Test]
+    public async Task A_drop_fails_pending_receipts_and_old_acks_and_queued_sends_go_out_after_the_resubscribe()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+
+        var delivered = new TaskCompletionSource<StompMessage>();
+        using var watch = client.Watch("/queue/a", new SubscribeOptions { Ack = AckMode.ClientIndividual }).Subscribe(m => delivered.TrySetResult(m));
+        var message = delivered.Task.WaitAsync(Observed.Guard);
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.SendReceiptAsync(subscribe);
+        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", subscribe.Headers["id"]!), ("ack", "a1"))));
+        var old = await message;
+        var unconfirmed = client.SendAsync("/queue/b", "before", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        peer.CloseClientConnection();
+        var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(Observed.Guard));
+        Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
+        await reconnecting;
+
+        var queued = client.SendAsync("/queue/b", "while offline");
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        var resubscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        Assert.That(resubscribe.Headers["id"], Is.EqualTo(subscribe.Headers["id"]));
+        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        Assert.That(send.GetBodyText(), Is.EqualTo("while offline"), "the queued SEND follows the SUBSCRIBE");
+        await queued.WaitAsync(Observed.Guard);
+
+        var stale = Assert.ThrowsAsync<StompConnectionException>(() => old.AckAsync());
+        Assert.That(stale!.Message, Does.Contain("connection that is gone"));
+    }
+
+    [Test]
+    public async Task A_refused_login_on_reconnect_is_final_and_ends_every_watch_with_the_reason()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+        var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
+        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard));
+        var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
+
+        peer.CloseClientConnection();
+        await peer.AcceptAsync().WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Access refused for user 'guest'"))));
+        peer.CloseClientConnection();
+
+        Assert.That((await faulted).Error, Is.InstanceOf<StompErrorException>());
+        var end = await ended;
+        Assert.That(end.Exception?.Message, Does.Contain("Access refused"));
+        Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "x"));
+    }
+
+    [Test]
+    public async Task With_OfflineSends_Fail_a_send_while_reconnecting_fails_at_once()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { OfflineSends = OfflineSends.Fail, Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+
+        peer.CloseClientConnection();
+        await reconnecting;
+
+        Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "x"));
+    }
+
+    [Test]
+    public async Task A_first_connect_to_nothing_gives_up_after_the_attempts_of_ConnectRetry()
+    {
+        int port;
+        await using (var closed = new RawPeer())
+        {
+            port = closed.Endpoint.Port;
+        }
+
+        await using var client = new StompClient(new StompClientOptions
+        {
+            Endpoints = [new("127.0.0.1", port)],
+            ConnectRetry = Fast with { MaxAttempts = 3 },
+        });
+        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
+
+        Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
+        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        await client.DisposeAsync();
+        Assert.That(await retries.WaitAsync(Observed.Guard), Is.EqualTo(new[] { 1, 2 }), "three attempts: two retries");
+    }
+
+    [Test]
+    public async Task Disposing_while_reconnecting_completes_promptly_and_ends_every_stream()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+        var watchEnded = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind == System.Reactive.NotificationKind.OnCompleted);
+        var stateEnded = client.State.LastAsync().ToTask();
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        peer.CloseClientConnection();
+        await reconnecting;
+
+        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+
+        await watchEnded;
+        Assert.That((await stateEnded.WaitAsync(Observed.Guard)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+    }
+}
