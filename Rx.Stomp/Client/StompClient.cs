@@ -437,9 +437,20 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
     public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
     {
+        // A transaction lives and dies with one connection, so it never waits in the offline queue.
+        var session = RequireSession();
         var id = NextId("tx");
-        await SendFrameAsync(new Frame(StompCommand.Begin, StompHeaders.Create((StompHeaderNames.Transaction, id))), receipt, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new StompTransaction(this, id, RequireSession().Connection);
+        var begin = new Frame(StompCommand.Begin, StompHeaders.Create((StompHeaderNames.Transaction, id)));
+        if (receipt)
+        {
+            await WriteWithReceiptAsync(session, begin, contentLength: false, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteAsync(session, begin, contentLength: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new StompTransaction(this, id, session.Connection);
     }
 
     internal async Task AcknowledgeAsync(StompMessage message, StompCommand command, StompTransaction? transaction, bool receipt, StompHeaders? extra, CancellationToken cancellationToken)
