@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rx.Stomp.Samples.Cli;
+using Rx.Stomp.Samples.Demo;
 using Rx.Stomp.Samples.Listen;
 using Rx.Stomp.Samples.Send;
 using Spectre.Console.Cli;
@@ -8,7 +9,7 @@ using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-var app = new CommandApp();
+var app = new CommandApp<DemoCommand>();
 app.Configure(config =>
 {
     config.SetApplicationName("rxstomp");
