@@ -1,1 +1,38 @@
-return 0;
+using System.Runtime.InteropServices;
+using Rx.Stomp.Samples.Cli;
+using Rx.Stomp.Samples.Demo;
+using Rx.Stomp.Samples.Listen;
+using Rx.Stomp.Samples.Send;
+using Spectre.Console.Cli;
+
+using var stop = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+var app = new CommandApp<DemoCommand>();
+app.Configure(config =>
+{
+    config.SetApplicationName("rxstomp");
+    config.PropagateExceptions();
+    config.UseStrictParsing();
+    config.AddCommand<ListenCommand>("listen")
+        .WithExample("listen", "/queue/orders", "--count", "1", "--json");
+    config.AddCommand<SendCommand>("send")
+        .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
+});
+
+try
+{
+    return await app.RunAsync(args, stop.Token);
+}
+catch (CommandAppException e)
+{
+    ErrorLine.Write(e.Message, ErrorLine.SecretsIn(args));
+    return ExitCodes.Usage;
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}

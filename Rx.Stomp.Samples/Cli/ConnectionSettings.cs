@@ -1,0 +1,118 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
+using Spectre.Console.Cli;
+
+namespace Rx.Stomp.Samples.Cli;
+
+/// <summary>The connection options every command takes, and the client options they make.</summary>
+internal class ConnectionSettings : CommandSettings
+{
+    [CommandOption("--url <URL>")]
+    [Description("stomp://user:pass@host:port/vhost?heart-beat=cx,cy; the options below override its parts.")]
+    public string? Url { get; set; }
+
+    [CommandOption("-H|--host <HOST>")]
+    [Description("Broker host (default localhost).")]
+    public string? Host { get; set; }
+
+    [CommandOption("-P|--port <PORT>")]
+    [Description("Broker STOMP port (default 61613).")]
+    public string? Port { get; set; }
+
+    [CommandOption("-U|--user <USER>")]
+    [Description("Login.")]
+    public string? User { get; set; }
+
+    [CommandOption("-W|--password <PASSWORD>")]
+    [Description("Passcode; never printed.")]
+    public string? Password { get; set; }
+
+    [CommandOption("--vhost <VHOST>")]
+    [Description("Virtual host, the CONNECT host header (default /).")]
+    public string? VirtualHost { get; set; }
+
+    [CommandOption("-S|--protocol <VERSION>")]
+    [Description("Pin the STOMP version: 1.0, 1.1 or 1.2 (default: offer all).")]
+    public string? Protocol { get; set; }
+
+    [CommandOption("--heartbeats <CX,CY>")]
+    [Description("Heart-beats in milliseconds: cx (we send), cy (we want), e.g. 10000,10000.")]
+    public string? Heartbeats { get; set; }
+
+    [CommandOption("-V|--verbose")]
+    [Description("Log to stderr at Debug level.")]
+    public bool Verbose { get; set; }
+
+    /// <summary>The client options: the URL's, or the defaults, then each explicit option over them.</summary>
+    /// <exception cref="UsageException">An option value is malformed.</exception>
+    public StompClientOptions ToClientOptions(ILoggerFactory loggerFactory)
+    {
+        var options = new StompClientOptions();
+        if (Url is not null)
+        {
+            options = Usage("--url", () => StompClientOptions.Parse(Url));
+        }
+
+        if (Host is not null || Port is not null)
+        {
+            var first = options.Endpoints[0];
+            var port = Port is null ? (int?)null : ParsePort(Port);
+            options = options with
+            {
+                Endpoints = Host is null
+                    ? options.Endpoints.Select(e => e with { Port = port ?? e.Port }).ToArray()
+                    : [new StompEndpoint(Host, port ?? first.Port)],
+            };
+        }
+
+        options = options with
+        {
+            Login = User ?? options.Login,
+            Passcode = Password ?? options.Passcode,
+            VirtualHost = VirtualHost ?? options.VirtualHost,
+            LoggerFactory = loggerFactory,
+        };
+        if (Protocol is not null)
+        {
+            options = options with { AcceptVersions = [Usage("--protocol", () => StompVersions.Parse(Protocol))] };
+        }
+
+        if (Heartbeats is not null)
+        {
+            options = options with { Heartbeat = Usage("--heartbeats", () => HeartbeatSettings.Parse(Heartbeats)) };
+        }
+
+        return Usage("connection options", options.Validate);
+    }
+
+    /// <summary>Console logging at Debug on stderr with --verbose, else none.</summary>
+    public ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(builder =>
+    {
+        if (Verbose)
+        {
+            builder.SetMinimumLevel(LogLevel.Debug)
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+    });
+
+    private static int ParsePort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new UsageException($"--port: '{text}' is not a port number (1-65535).");
+
+    private static T Usage<T>(string option, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new UsageException($"{option}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Reactive.Linq;
+using System.Threading.Channels;
+using Rx.Stomp.Client;
+using Rx.Stomp.Samples.Cli;
+
+namespace Rx.Stomp.Samples.Listen;
+
+/// <summary><c>rxstomp listen</c>: subscribes and prints messages until --count, Ctrl+C, a failure or --timeout.</summary>
+[Description("Subscribe to a destination and print its messages. " + ExitCodes.Help)]
+internal sealed class ListenCommand : ClientCommand<ListenSettings>
+{
+    protected override async Task<int> RunAsync(ListenSettings settings, StompClientOptions options, CancellationToken cancellationToken)
+    {
+        var count = settings.ParseCount();
+        var timeout = settings.ParseTimeout();
+        var ack = settings.ParseAck();
+        IMessagePrinter printer = settings.Json ? new JsonMessagePrinter(Console.OpenStandardOutput()) : new TextMessagePrinter(Console.Out);
+        var inbox = Channel.CreateUnbounded<StompMessage>(new UnboundedChannelOptions { SingleReader = true });
+
+        await using var client = new StompClient(options);
+        await client.ConnectAsync(cancellationToken);
+        using var failures = client.Errors
+            .Where(e => e.Kind != StompErrorKind.Observer)
+            .Subscribe(e => inbox.Writer.TryComplete(e.Exception));
+
+        // Nothing else asks for a receipt before it, so the first RECEIPT answers the watch's SUBSCRIBE: from then on
+        // the subscription is live, and a sender may go ahead.
+        using var listening = client.Receipts.Take(1).Subscribe(_ => Console.Error.WriteLine($"listening on {settings.Destination}"));
+        using var watch = client.Watch(settings.Destination, new SubscribeOptions { Ack = ack }).Subscribe(
+            m => inbox.Writer.TryWrite(m),
+            e => inbox.Writer.TryComplete(e),
+            () => inbox.Writer.TryComplete(new StompConnectionException("The subscription ended.")));
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit)
+        {
+            deadline.CancelAfter(limit);
+        }
+
+        var received = 0;
+        try
+        {
+            while (received < (count ?? int.MaxValue))
+            {
+                var message = await inbox.Reader.ReadAsync(deadline.Token);
+                printer.Print(message);
+                if (ack != AckMode.Auto)
+                {
+                    await message.AckAsync(cancellationToken: cancellationToken);
+                }
+
+                if (++received == 1 && count is null)
+                {
+                    deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: leave cleanly, below.
+        }
+        catch (OperationCanceledException)
+        {
+            throw new StompTimeoutException(count is null
+                ? $"Timed out after {timeout?.TotalSeconds} s: no message on {settings.Destination}."
+                : $"Timed out after {timeout?.TotalSeconds} s: {received} of {count} message(s) on {settings.Destination}.");
+        }
+        catch (ChannelClosedException e) when (e.InnerException is { } reason)
+        {
+            throw reason is StompException ? reason : new StompConnectionException(reason.Message, reason);
+        }
+
+        watch.Dispose();
+        await client.DisconnectAsync(CancellationToken.None);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Rx.Stomp.Tests.Samples;
+
+/// <summary>
+/// One run of the rxstomp program as a child process (<c>dotnet rxstomp.dll …</c>), its stdout and stderr
+/// collected line by line. Disposing kills it if it still runs.
+/// </summary>
+internal sealed class RxStompProcess : IDisposable
+{
+    private static readonly Lazy<string> Dll = new(FindDll);
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _stderrWaiters = [];
+
+    private RxStompProcess(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll.Value);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Arguments = string.Join(' ', start.ArgumentList.Skip(1));
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(_stderr, e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _process.StandardInput.Close();
+    }
+
+    /// <summary>How long any single wait of a test may take.</summary>
+    public static TimeSpan WaitLimit { get; } = TimeSpan.FromSeconds(30);
+
+    public string Arguments { get; }
+
+    public int Id => _process.Id;
+
+    public IReadOnlyList<string> Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return [.. _stdout];
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
+    /// <summary>Everything printed, stdout then stderr.</summary>
+    public string Output => string.Join('\n', Stdout.Concat(Stderr));
+
+    /// <summary>The command line and everything printed, for assertion messages.</summary>
+    public string Transcript => $"rxstomp {Arguments}\n--- stdout:\n{string.Join('\n', Stdout)}\n--- stderr:\n{string.Join('\n', Stderr)}";
+
+    public static RxStompProcess Start(params IEnumerable<string> args) => new(args);
+
+    /// <summary>Runs rxstomp to its end and returns it (exited).</summary>
+    public static async Task<RxStompProcess> RunAsync(params IEnumerable<string> args)
+    {
+        var process = Start(args);
+        try
+        {
+            await process.WaitForExitAsync();
+            return process;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits (at most <see cref="WaitLimit"/>) for the process to end, its output read to the end; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var limit = new CancellationTokenSource(WaitLimit);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"rxstomp did not exit within {WaitLimit.TotalSeconds} s.\n{Transcript}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits (at most <see cref="WaitLimit"/>) for a stderr line that <paramref name="match"/> accepts.</summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> match)
+    {
+        TaskCompletionSource<string> found;
+        lock (_stderr)
+        {
+            if (_stderr.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stderrWaiters.Add((match, found));
+        }
+
+        var ended = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(found.Task, ended, Task.Delay(WaitLimit));
+        if (first == found.Task)
+        {
+            return await found.Task;
+        }
+
+        Assert.Fail((first == ended ? "rxstomp ended before printing the awaited line." : $"No awaited line within {WaitLimit.TotalSeconds} s.") + "\n" + Transcript);
+        return "";
+    }
+
+    /// <summary>Sends a POSIX signal (e.g. TERM) with kill(1).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var limit = new CancellationTokenSource(WaitLimit);
+        await kill.WaitForExitAsync(limit.Token);
+    }
+
+    private void OnLine(List<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lines)
+        {
+            lines.Add(line);
+            if (ReferenceEquals(lines, _stderr))
+            {
+                foreach (var waiter in _stderrWaiters.Where(w => w.Match(line)).ToList())
+                {
+                    _stderrWaiters.Remove(waiter);
+                    waiter.Found.TrySetResult(line);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended meanwhile.
+        }
+
+        _process.Dispose();
+    }
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>
+    /// rxstomp.dll: beside the test assembly (the project reference copies it there, with its runtimeconfig), else
+    /// in Rx.Stomp.Samples/bin/&lt;configuration&gt;/&lt;tfm&gt;/, the test's own configuration first.
+    /// </summary>
+    private static string FindDll()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        if (File.Exists(Path.Combine(here.FullName, "rxstomp.dll")) && File.Exists(Path.Combine(here.FullName, "rxstomp.runtimeconfig.json")))
+        {
+            return Path.Combine(here.FullName, "rxstomp.dll");
+        }
+
+        var tfm = here.Name;
+        var configuration = here.Parent?.Name ?? "Debug";
+        for (var dir = here; dir is not null; dir = dir.Parent)
+        {
+            var bin = new DirectoryInfo(Path.Combine(dir.FullName, "Rx.Stomp.Samples", "bin"));
+            if (!bin.Exists)
+            {
+                continue;
+            }
+
+            var candidates = new[] { Path.Combine(bin.FullName, configuration, tfm, "rxstomp.dll") }
+                .Concat(bin.EnumerateFiles("rxstomp.dll", SearchOption.AllDirectories).OrderByDescending(f => f.LastWriteTimeUtc).Select(f => f.FullName));
+            if (candidates.FirstOrDefault(File.Exists) is { } found)
+            {
+                return found;
+            }
+        }
+
+        throw new FileNotFoundException($"rxstomp.dll is neither beside the tests ({here.FullName}) nor under Rx.Stomp.Samples/bin; build Rx.Stomp.Samples.");
+    }
+}
