@@ -20,9 +20,12 @@ internal sealed class ListenCommand : ClientCommand<ListenSettings>
 
         await using var client = new StompClient(options);
         await client.ConnectAsync(cancellationToken);
-        using var failures = client.Errors
-            .Where(e => e.Kind != StompErrorKind.Observer)
-            .Subscribe(e => inbox.Writer.TryComplete(e.Exception));
+        // A lost connection is reported and healed by the client; listen ends only when the watch does (a refused
+        // SUBSCRIBE, or the client giving up), so it goes on printing across reconnects.
+        using var drops = client.State
+            .Where(s => s.Status is ConnectionStatus.Reconnecting or ConnectionStatus.Connected)
+            .Skip(1)
+            .Subscribe(s => Console.Error.WriteLine(s.Status == ConnectionStatus.Connected ? $"reconnected: {s}" : $"connection lost: {s}"));
 
         // Nothing else asks for a receipt before it, so the first RECEIPT answers the watch's SUBSCRIBE: from then on
         // the subscription is live, and a sender may go ahead.

@@ -715,6 +715,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 {
                     _pendingReceipts.Fail(failedReceipt, error);
                 }
+                else
+                {
+                    // An ERROR that names no receipt (RabbitMQ's for a refused SEND) may concern any frame still
+                    // waiting for one; the spec closes the connection after ERROR, so none of them can be confirmed.
+                    _pendingReceipts.FailAll(session.Connection, error);
+                }
 
                 _errors.OnNext(new StompError(StompErrorKind.ErrorFrame, error, frame));
                 break;
