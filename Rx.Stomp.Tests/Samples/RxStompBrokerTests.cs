@@ -186,6 +186,26 @@ public sealed class RxStompBrokerTests
     }
 
     /// <summary>A topic of its own: no queue is left behind on the broker.</summary>
+    [Test]
+    public async Task Listen_reports_a_killed_connection_reconnects_and_goes_on_printing()
+    {
+        var destination = $"/queue/rxstomp.cli.{Guid.NewGuid():N}";
+        var listen = Start(["listen", destination, "--count", "2", "--json", .. _broker.Args]);
+        await listen.WaitForStderrAsync(IsListening(destination));
+        var before = Start(["send", destination, "--body", "before", "--receipt", .. _broker.Args]);
+        Assert.That(await before.WaitForExitAsync(), Is.EqualTo(0), before.Transcript);
+
+        await Support.RabbitMqCtl.RunAsync("close_all_connections", "rxstomp test: connection killed");
+        await listen.WaitForStderrAsync(line => line.StartsWith("connection lost", StringComparison.Ordinal));
+        await listen.WaitForStderrAsync(line => line.StartsWith("reconnected", StringComparison.Ordinal));
+        var after = Start(["send", destination, "--body", "after", "--receipt", .. _broker.Args]);
+        Assert.That(await after.WaitForExitAsync(), Is.EqualTo(0), after.Transcript);
+
+        Assert.That(await listen.WaitForExitAsync(), Is.EqualTo(0), listen.Transcript);
+        var bodies = listen.Stdout.Select(line => Encoding.UTF8.GetString(Convert.FromBase64String(JsonDocument.Parse(line).RootElement.GetProperty("body_base64").GetString()!)));
+        Assert.That(bodies, Is.EqualTo(new[] { "before", "after" }), listen.Transcript);
+    }
+
     private static string NewTopic() => $"/topic/rxstomp.cli.{Guid.NewGuid():N}";
 
     private static Func<string, bool> IsListening(string destination) => line => line == $"listening on {destination}";
