@@ -12,6 +12,10 @@ internal sealed class OfflineQueue
     private readonly LinkedList<Item> _items = new();
     private readonly Lock _gate = new();
     private bool _draining;
+    private volatile bool _idle = true;
+
+    /// <summary>Whether nothing waits and nothing drains: then a frame may be written directly, without the lock.</summary>
+    public bool IsIdle => _idle;
 
     /// <summary>Queues a frame if the client is not ready to write it directly: offline, or an earlier queue not yet drained.</summary>
     /// <returns><see langword="null"/> when the caller should write directly.</returns>
@@ -32,6 +36,7 @@ internal sealed class OfflineQueue
 
             item = new Item(frame, receipt, contentLength);
             item.Node = _items.AddLast(item);
+            _idle = false;
         }
 
         item.Timer = options.Scheduler.Schedule(options.OfflineTimeout, () => Fail(item,
@@ -46,6 +51,7 @@ internal sealed class OfflineQueue
         lock (_gate)
         {
             _draining = true;
+            _idle = false;
         }
     }
 
@@ -58,6 +64,7 @@ internal sealed class OfflineQueue
             if (first is null)
             {
                 _draining = false;
+                _idle = true;
                 return null;
             }
 
@@ -74,6 +81,7 @@ internal sealed class OfflineQueue
         {
             item.Node = _items.AddFirst(item);
             _draining = false;
+            _idle = false;
         }
     }
 
@@ -86,6 +94,7 @@ internal sealed class OfflineQueue
             items = [.. _items];
             _items.Clear();
             _draining = false;
+            _idle = true;
         }
 
         foreach (var item in items)
@@ -122,6 +131,7 @@ internal sealed class OfflineQueue
 
             _items.Remove(item.Node);
             item.Node = null;
+            _idle = _items.Count == 0 && !_draining;
             return true;
         }
     }

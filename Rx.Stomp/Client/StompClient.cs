@@ -383,19 +383,38 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         options ??= SendOptions.Default;
-        var headers = options.Headers.Remove(StompHeaderNames.Destination);
-        headers = StompHeaders.Create((StompHeaderNames.Destination, destination)).Concat(headers);
+        var frame = new Frame(StompCommand.Send, SendHeaders(destination, options, transaction), body);
+        return SendFrameCoreAsync(frame, options.Receipt, options.ContentLength, cancellationToken);
+    }
+
+    /// <summary>The SEND headers: destination first, then the caller's, then content type and transaction, each once.</summary>
+    private static StompHeaders SendHeaders(string destination, SendOptions options, string? transaction)
+    {
+        var extra = options.Headers;
+        var items = new KeyValuePair<string, string>[1 + extra.Count + (options.ContentType is null ? 0 : 1) + (transaction is null ? 0 : 1)];
+        var n = 0;
+        items[n++] = new(StompHeaderNames.Destination, destination);
+        foreach (var header in extra)
+        {
+            if (header.Key is not StompHeaderNames.Destination
+                && !(options.ContentType is not null && header.Key == StompHeaderNames.ContentType)
+                && !(transaction is not null && header.Key == StompHeaderNames.Transaction))
+            {
+                items[n++] = header;
+            }
+        }
+
         if (options.ContentType is not null)
         {
-            headers = headers.Set(StompHeaderNames.ContentType, options.ContentType);
+            items[n++] = new(StompHeaderNames.ContentType, options.ContentType);
         }
 
         if (transaction is not null)
         {
-            headers = headers.Set(StompHeaderNames.Transaction, transaction);
+            items[n++] = new(StompHeaderNames.Transaction, transaction);
         }
 
-        return SendFrameAsync(new Frame(StompCommand.Send, headers, body), options.Receipt, options.ContentLength, cancellationToken);
+        return new StompHeaders(n == items.Length ? items : items[..n]);
     }
 
     /// <summary>Sends any client frame, optionally waiting for its RECEIPT (never on CONNECT).</summary>
@@ -408,8 +427,50 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             throw new ArgumentException("CONNECT is sent by ConnectAsync.", nameof(frame));
         }
 
+        if (receipt)
+        {
+            return await SendWithReceiptAsync(frame, contentLength, cancellationToken).ConfigureAwait(false);
+        }
+
+        await SendFrameCoreAsync(frame, receipt: false, contentLength, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="frame"/> now if connected and nothing waits before it, else queues it (or fails) per
+    /// <see cref="StompClientOptions.OfflineSends"/>. Without a receipt the common case completes synchronously.
+    /// </summary>
+    private Task SendFrameCoreAsync(Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
+    {
+        if (receipt)
+        {
+            return SendWithReceiptAsync(frame, contentLength, cancellationToken);
+        }
+
         ThrowIfDisposed();
         var session = _session;
+        if (session is not null && !session.IsDisconnecting && _offline.IsIdle)
+        {
+            return WriteAsync(session, frame, contentLength, cancellationToken).AsTask();
+        }
+
+        return SendOfflineAsync(session, frame, receipt: false, contentLength, cancellationToken);
+    }
+
+    private Task<Frame?> SendWithReceiptAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var session = _session;
+        if (session is not null && !session.IsDisconnecting && _offline.IsIdle)
+        {
+            return WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken);
+        }
+
+        return SendOfflineAsync(session, frame, receipt: true, contentLength, cancellationToken);
+    }
+
+    private Task<Frame?> SendOfflineAsync(Session? session, Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
+    {
         var offline = session is null || session.IsDisconnecting;
         if (offline && (_options.OfflineSends == OfflineSends.Fail || !IsReconnecting))
         {
@@ -418,16 +479,13 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
         if (_offline.TryEnqueue(offline, frame, receipt, contentLength, _options, cancellationToken) is { } queued)
         {
-            return await queued.ConfigureAwait(false);
+            return queued;
         }
 
-        if (!receipt)
-        {
-            await WriteAsync(session!, frame, contentLength, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        return await WriteWithReceiptAsync(session!, frame, contentLength, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        // The queue drained between the checks: write directly after all.
+        return receipt
+            ? WriteWithReceiptAsync(session!, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
+            : WriteAsync(session!, frame, contentLength, cancellationToken).AsTask().ContinueWith(static _ => (Frame?)null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
     /// <summary>Whether the client is connecting or waiting to reconnect, so that a send may wait for it.</summary>
@@ -513,17 +571,17 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return session;
     }
 
-    private async Task WriteAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
+    private ValueTask WriteAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
     {
         if (_log.IsEnabled(LogLevel.Trace))
         {
             Log.Sending(_log, frame);
         }
 
-        await session.WriteAsync(frame, contentLength, cancellationToken).ConfigureAwait(false);
+        return session.WriteAsync(frame, contentLength, cancellationToken);
     }
 
-    private async Task<Frame> WriteWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Frame?> WriteWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var answer = await StartWithReceiptAsync(session, frame, contentLength, timeout, cancellationToken).ConfigureAwait(false);
         return await answer.ConfigureAwait(false);

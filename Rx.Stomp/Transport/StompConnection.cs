@@ -55,23 +55,66 @@ internal sealed class StompConnection : IAsyncDisposable
     /// <summary>Serializes <paramref name="frame"/> into the outbound buffer, in call order.</summary>
     /// <exception cref="StompProtocolException">The frame cannot be carried by the version in use; nothing was written.</exception>
     /// <exception cref="StompConnectionException">The connection is closed.</exception>
-    public async ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        // The usual case takes the lock and flushes without waiting: no state machine, no allocation.
+        return _writeLock.Wait(0, CancellationToken.None)
+            ? WriteLocked(frame, contentLength)
+            : WriteContendedAsync(frame, contentLength, cancellationToken);
+    }
+
+    private async ValueTask WriteContendedAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteLocked(frame, contentLength).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes and flushes while holding the write lock, and releases it once the flush is done.</summary>
+    private ValueTask WriteLocked(Frame frame, bool contentLength)
+    {
+        var handedOver = false;
         try
         {
             ThrowIfEnded();
             _writer.Write(_outbound.Writer, frame, contentLength);
             Interlocked.Increment(ref _framesWritten);
-            var flush = await _outbound.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            if (flush.IsCompleted)
+            var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
+            if (!flush.IsCompletedSuccessfully)
             {
-                ThrowIfEnded();
+                handedOver = true;
+                return AwaitFlushAsync(flush);
             }
+
+            CheckFlushed(flush.Result);
+            return ValueTask.CompletedTask;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                _writeLock.Release();
+            }
+        }
+    }
+
+    /// <summary>Waits for a flush that the pipe held back (the send loop is behind), then releases the lock.</summary>
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            CheckFlushed(await flush.ConfigureAwait(false));
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private void CheckFlushed(FlushResult flush)
+    {
+        if (flush.IsCompleted)
+        {
+            ThrowIfEnded();
         }
     }
 
