@@ -39,9 +39,7 @@ public class ConnectTimeoutTests
         var scheduler = new TestScheduler();
         var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, DisconnectTimeout = TimeSpan.FromSeconds(3) });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Guard);
-        await connecting.WaitAsync(Guard);
+        await peer.ConnectAsync(client);
 
         var disconnecting = client.DisconnectAsync();
         var disconnect = await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(Guard);
@@ -63,9 +61,7 @@ public class ConnectTimeoutTests
         var scheduler = new TestScheduler();
         var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ReceiptTimeout = TimeSpan.FromSeconds(7) });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Guard);
-        await connecting.WaitAsync(Guard);
+        await peer.ConnectAsync(client);
 
         var sending = client.SendAsync("/queue/a", "x", new SendOptions { Receipt = true });
         await peer.ExpectAsync(StompCommand.Send).WaitAsync(Guard);

@@ -13,9 +13,7 @@ public class ReceiptTests
         var peer = new RawPeer();
         // A virtual clock that nobody advances: any wait that ends, ends without its timeout.
         var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = new TestScheduler() });
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client);
         return (peer, client, RawPeer.ClosingFirst(peer, client));
     }
 

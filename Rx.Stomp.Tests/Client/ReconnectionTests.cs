@@ -32,9 +32,7 @@ public class ReconnectionTests
         var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
 
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync(heartbeat: "100,0").WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client, heartbeat: "100,0");
         var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(Observed.Guard);
         var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
         await peer.SendReceiptAsync(first);
@@ -60,9 +58,7 @@ public class ReconnectionTests
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         var beats = client.Heartbeats.TakeAsync(3);
 
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync(heartbeat: "50,50").WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client, heartbeat: "50,50");
         for (var i = 0; i < 3; i++)
         {
             Assert.That((await peer.ReadAnyAsync().WaitAsync(Observed.Guard))?.IsHeartbeat, Is.True, "the client's beat");
@@ -79,9 +75,7 @@ public class ReconnectionTests
         await using var peer = new RawPeer();
         var client = new StompClient(Options(peer));
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client);
 
         var delivered = new TaskCompletionSource<StompMessage>();
         using var watch = client.Watch("/queue/a", new SubscribeOptions { Ack = AckMode.ClientIndividual }).Subscribe(m => delivered.TrySetResult(m));
@@ -117,9 +111,7 @@ public class ReconnectionTests
         await using var peer = new RawPeer();
         var client = new StompClient(Options(peer));
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client);
         var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
         await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard));
         var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
@@ -142,9 +134,7 @@ public class ReconnectionTests
         await using var peer = new RawPeer();
         var client = new StompClient(Options(peer) with { OfflineSends = OfflineSends.Fail, Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client);
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
 
         peer.CloseClientConnection();
@@ -180,9 +170,7 @@ public class ReconnectionTests
     {
         await using var peer = new RawPeer();
         var client = new StompClient(Options(peer) with { Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
-        var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await peer.ConnectAsync(client);
         var watchEnded = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind == System.Reactive.NotificationKind.OnCompleted);
         var stateEnded = client.State.LastAsync().ToTask();
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);

@@ -106,6 +106,14 @@ internal sealed class RawPeer : IAsyncDisposable
         return connect;
     }
 
+    /// <summary>Connects <paramref name="client"/> to this peer: accepts it and answers CONNECTED.</summary>
+    public async Task ConnectAsync(Rx.Stomp.Client.StompClient client, string heartbeat = "0,0")
+    {
+        var connecting = client.ConnectAsync();
+        await AcceptAndConnectAsync(heartbeat: heartbeat).WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(Observed.Guard);
+    }
+
     /// <summary>Answers <paramref name="frame"/>'s receipt request.</summary>
     public Task SendReceiptAsync(Frame frame) =>
         SendAsync(new Frame(StompCommand.Receipt, StompHeaders.Create(("receipt-id", frame.Headers["receipt"] ?? throw new AssertionException($"{frame} asked for no receipt")))));
