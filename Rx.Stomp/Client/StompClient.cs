@@ -258,23 +258,18 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             {
                 return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
-            catch (StompConnectionException e)
+            catch (Exception e) when (IsRetryable(e))
             {
+                // Unreachable, silent or garbled: the next endpoint may do better. A refusal is thrown as it is.
                 Log.ConnectFailed(_log, endpoint, e.Message);
                 failures.Add(e);
             }
-            catch (Exception e) when (e is StompErrorException or StompTimeoutException or StompProtocolException or OperationCanceledException)
-            {
-                _state.Set(new ConnectionState(ConnectionStatus.Faulted, endpoint, Error: e));
-                throw;
-            }
         }
 
-        var error = failures.Count == 1
+        // Whether this is final is the supervisor's call (State shows Reconnecting or Faulted).
+        throw failures.Count == 1
             ? failures[0]
             : new StompConnectionException($"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}", new AggregateException(failures));
-        _state.Set(new ConnectionState(ConnectionStatus.Faulted, Error: error));
-        throw error;
     }
 
     private async Task<Session> OpenSessionAsync(StompEndpoint endpoint, CancellationToken cancellationToken)

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+
+namespace Rx.Stomp.Tests.Brokers;
+
+/// <summary>Connecting with each version, disconnecting, and what happens after.</summary>
+[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersAndVersions))]
+public sealed class ConnectionTests(Broker broker, StompVersion version) : BrokerTest(broker, version)
+{
+    [Test]
+    public async Task Connect_negotiates_the_pinned_version_and_State_reports_it()
+    {
+        var client = NewClient();
+        var states = Record(client.State);
+
+        await Within(client.ConnectAsync(), "CONNECTED");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.IsConnected, Is.True);
+            Assert.That(client.Version, Is.EqualTo(version));
+            var state = client.CurrentState;
+            Assert.That(state.Status, Is.EqualTo(ConnectionStatus.Connected));
+            Assert.That(state.Version, Is.EqualTo(version));
+            Assert.That(state.Endpoint, Is.EqualTo(Broker.Endpoint));
+            Assert.That(state.Server, Does.StartWith(Broker.ServerPrefix), "the server header of CONNECTED");
+            Assert.That(state.Session, Is.Not.Null.And.Not.Empty, "the session header of CONNECTED");
+            Assert.That(states.Items.Select(s => s.Status),
+                Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Connected }));
+        });
+    }
+
+    [Test]
+    public async Task Disconnect_gets_its_receipt_promptly_and_State_goes_to_Disconnected()
+    {
+        var client = await ConnectAsync();
+        var receipts = Record(client.Receipts);
+        var states = Record(client.State);
+
+        var clock = Stopwatch.StartNew();
+        await Within(client.DisconnectAsync(), "DisconnectAsync");
+        clock.Stop();
+
+        // The RECEIPT ended the wait, not DisconnectTimeout (5 s): the broker answered the DISCONNECT.
+        Assert.Multiple(() =>
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(client.Options.DisconnectTimeout / 2));
+            Assert.That(receipts.Items, Has.Count.EqualTo(1), "the RECEIPT of DISCONNECT");
+            Assert.That(client.IsConnected, Is.False);
+            Assert.That(client.Version, Is.Null);
+            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+            Assert.That(states.Items[^1].Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_after_disconnect_throws_StompConnectionException()
+    {
+        var client = await ConnectAsync();
+        await Within(client.DisconnectAsync(), "DisconnectAsync");
+
+        Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync(NewQueue("after-disconnect"), "too late"));
+        Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync(NewQueue("after-disconnect"), "too late", WithReceipt));
+    }
+
+    [Test]
+    public async Task A_client_reconnects_after_DisconnectAsync()
+    {
+        var client = await ConnectAsync();
+        await Within(client.DisconnectAsync(), "DisconnectAsync");
+
+        await Within(client.ConnectAsync(), "the second CONNECTED");
+        var queue = NewQueue("reconnect");
+        var messages = Record(client.Watch(queue));
+        await Within(client.SendAsync(queue, "again", WithReceipt), "the RECEIPT of a SEND on the new connection");
+
+        Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "again" }));
+        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.Version, Is.EqualTo(version));
+    }
+}
