@@ -22,9 +22,29 @@ public sealed class RabbitMqFaultTests
     [OneTimeSetUp]
     public Task RequireBroker() => _broker.RequireAsync();
 
-    [TestCase("close_all_connections")]
-    [TestCase("stop_app", "start_app")]
-    public async Task No_message_is_lost_when_the_broker_does(params string[] fault)
+    /// <summary>A real fault, injected while messages flow.</summary>
+    public sealed record Fault(string Name, Func<FaultProxy, Task> InjectAsync)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static IEnumerable<Fault> Faults() =>
+    [
+        new("every connection killed", _ => RabbitMqCtl.RunAsync("close_all_connections", "rxstomp fault test")),
+        new("broker application stopped and started", async _ =>
+        {
+            await RabbitMqCtl.RunAsync("stop_app");
+            await RabbitMqCtl.RunAsync("start_app");
+        }),
+        new("heart-beats withheld by a connection that stays open", proxy =>
+        {
+            proxy.SilenceBroker();
+            return Task.CompletedTask;
+        }),
+    ];
+
+    [TestCaseSource(nameof(Faults))]
+    public async Task No_message_is_lost_when(Fault fault)
     {
         var queue = $"rxstomp.fault.{Guid.NewGuid():N}";
         var options = _broker.Options() with
@@ -32,8 +52,16 @@ public sealed class RabbitMqFaultTests
             Reconnect = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(1), MaxAttempts = BackoffPolicy.Unlimited },
             OfflineTimeout = Limit,
         };
-        await using var consumer = new StompClient(options);
+        await using var proxy = new FaultProxy(_broker.Endpoint);
+        // The consumer reaches the broker through the relay and asks it for heart-beats, so that silence is noticed.
+        await using var consumer = new StompClient(options with
+        {
+            Endpoints = [proxy.Endpoint],
+            Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(500)),
+        });
         await using var producer = new StompClient(options);
+        var timeouts = 0;
+        using var counting = consumer.Errors.Subscribe(e => { if (e.Kind == StompErrorKind.HeartbeatTimeout) Interlocked.Increment(ref timeouts); });
         await consumer.ConnectAsync();
         await producer.ConnectAsync();
 
@@ -83,15 +111,12 @@ public sealed class RabbitMqFaultTests
         });
 
         await third.Task.WaitAsync(Limit);
-        foreach (var step in fault)
-        {
-            await RabbitMqCtl.RunAsync(step == "close_all_connections" ? [step, "rxstomp fault test"] : [step]);
-        }
+        await fault.InjectAsync(proxy);
 
         var resends = await sending.WaitAsync(Limit);
         await all.Task.WaitAsync(Limit);
         TestContext.Out.WriteLine(
-            $"{string.Join('+', fault)}: {Total} messages, {resends} resent after a lost receipt, {seen.Count} received, " +
+            $"{fault}: {Total} messages, {timeouts} heart-beat timeouts, {resends} resent after a lost receipt, {seen.Count} received, " +
             $"{duplicates} duplicates ({marked} of them marked redelivered), 0 lost");
         Assert.That(seen.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Total)));
         await RabbitMqCtl.RunAsync("delete_queue", queue);

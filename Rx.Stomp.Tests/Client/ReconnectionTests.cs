@@ -182,4 +182,72 @@ public class ReconnectionTests
         await watchEnded;
         Assert.That((await stateEnded.WaitAsync(Observed.Guard)).Status, Is.EqualTo(ConnectionStatus.Disposed));
     }
+
+    [Test]
+    public async Task Failover_walks_the_endpoint_list_past_an_endpoint_that_refuses_TCP()
+    {
+        int closedPort;
+        await using (var closed = new RawPeer())
+        {
+            closedPort = closed.Endpoint.Port;
+        }
+
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Endpoints = [new("127.0.0.1", closedPort), peer.Endpoint], PreferLocalhost = false });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+
+        await peer.ConnectAsync(client);
+
+        Assert.That(client.CurrentState.Endpoint, Is.EqualTo(peer.Endpoint));
+    }
+
+    [Test]
+    public async Task A_watchs_header_factory_is_evaluated_again_for_every_SUBSCRIBE()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var calls = 0;
+        using var watch = client.Watch("/queue/a", new SubscribeOptions
+        {
+            HeadersFactory = () => StompHeaders.Create(("x-generation", (++calls).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        }).Subscribe(_ => { });
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.SendReceiptAsync(first);
+
+        peer.CloseClientConnection();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        var second = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+
+        Assert.That((first.Headers["x-generation"], second.Headers["x-generation"]), Is.EqualTo(("1", "2")));
+    }
+
+    [Test]
+    public async Task The_offline_queue_is_bounded_in_size_and_each_frame_in_time()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with
+        {
+            OfflineQueueLimit = 2,
+            OfflineTimeout = TimeSpan.FromMilliseconds(300),
+            Reconnect = Fast with { InitialDelay = TimeSpan.FromHours(1) },
+        });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.NextDelay is not null);
+        peer.CloseClientConnection();
+        // The retry after the drop fails at once (nobody accepts), which schedules the hour-long back-off.
+        await peer.DisposeAsync();
+        await reconnecting;
+
+        var first = client.SendAsync("/queue/a", "1");
+        var second = client.SendAsync("/queue/a", "2");
+        var full = Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "3"));
+        Assert.That(full!.Message, Does.Contain("OfflineQueueLimit"));
+
+        var late = Assert.ThrowsAsync<StompTimeoutException>(() => first.WaitAsync(Observed.Guard));
+        Assert.That(late!.Message, Does.Contain("OfflineTimeout"));
+        Assert.ThrowsAsync<StompTimeoutException>(() => second.WaitAsync(Observed.Guard));
+    }
 }
