@@ -107,10 +107,10 @@ internal sealed class RawPeer : IAsyncDisposable
     }
 
     /// <summary>Connects <paramref name="client"/> to this peer: accepts it and answers CONNECTED.</summary>
-    public async Task ConnectAsync(Rx.Stomp.Client.StompClient client, string heartbeat = "0,0")
+    public async Task ConnectAsync(Rx.Stomp.Client.StompClient client, string heartbeat = "0,0", StompVersion version = StompVersion.V12)
     {
         var connecting = client.ConnectAsync();
-        await AcceptAndConnectAsync(heartbeat: heartbeat).WaitAsync(Observed.Guard);
+        await AcceptAndConnectAsync(version, heartbeat).WaitAsync(Observed.Guard);
         await connecting.WaitAsync(Observed.Guard);
     }
 
