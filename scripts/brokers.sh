@@ -103,8 +103,15 @@ rmq_pid() {
 
 rmq_logs() { tail_logs "$RMQ_DIR/startup.log" "$RMQ_DIR"/log/*.log; }
 
+# The broker tests use a new durable queue each (/queue/rxstomp-test-...), which RabbitMQ would keep
+# forever in the state dir: this policy deletes such a queue once unused for a minute. Idempotent.
+rmq_policies() {
+  rmq_ctl -q set_policy --apply-to queues rxstomp-test-queues '^rxstomp-test-' '{"expires":60000}' >/dev/null
+}
+
 rmq_start() {
   if rmq_pid >/dev/null && port_open "$RMQ_STOMP_PORT"; then
+    rmq_policies
     log "RabbitMQ already running (pid $(rmq_pid))"; return 0
   fi
   if port_open "$RMQ_STOMP_PORT"; then
@@ -131,6 +138,7 @@ rmq_start() {
   done
   wait_port "$RMQ_STOMP_PORT" rmq_logs
   wait_port "$RMQ_WS_PORT" rmq_logs
+  rmq_policies
   log "RabbitMQ up in $((SECONDS - t0)) s: STOMP 127.0.0.1:$RMQ_STOMP_PORT, Web-STOMP ws://127.0.0.1:$RMQ_WS_PORT/ws (guest/guest)"
 }
 
