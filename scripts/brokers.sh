@@ -103,10 +103,10 @@ rmq_pid() {
 
 rmq_logs() { tail_logs "$RMQ_DIR/startup.log" "$RMQ_DIR"/log/*.log; }
 
-# The broker tests use a new durable queue each (/queue/rxstomp-test-...), which RabbitMQ would keep
+# The tests use a new durable queue each (/queue/rxstomp-test-..., rxstomp.cli..., rxstomp.fault...), which RabbitMQ would keep
 # forever in the state dir: this policy deletes such a queue once unused for a minute. Idempotent.
 rmq_policies() {
-  rmq_ctl -q set_policy --apply-to queues rxstomp-test-queues '^rxstomp-test-' '{"expires":60000}' >/dev/null
+  rmq_ctl -q set_policy --apply-to queues rxstomp-test-queues '^rxstomp[-.](test|cli|fault)' '{"expires":60000}' >/dev/null
 }
 
 rmq_start() {
