@@ -76,6 +76,12 @@ public sealed class Broker
         Assert.Ignore($"{Name} is not running at {Endpoint} ({problem}). Start it with scripts/brokers.sh start, or set {EnvironmentVariable}=host:port.");
     }
 
+    /// <summary>The rxstomp options that reach this broker without credentials.</summary>
+    public IReadOnlyList<string> AddressArgs => ["-H", Endpoint.Host, "-P", Endpoint.Port.ToString(CultureInfo.InvariantCulture)];
+
+    /// <summary>The rxstomp options that reach this broker as <see cref="Login"/>.</summary>
+    public IReadOnlyList<string> Args => [.. AddressArgs, "-U", Login, "-W", Passcode];
+
     /// <summary>Options that connect to this broker as <see cref="Login"/>, pinned to <paramref name="version"/> if given.</summary>
     public StompClientOptions Options(StompVersion? version = null) => new()
     {

@@ -1,14 +1,16 @@
 using System.Text;
 using System.Text.Json;
 
+using Rx.Stomp.Tests.Brokers;
+
 namespace Rx.Stomp.Tests.Samples;
 
-/// <summary>The rxstomp program, run as a process, against the real RabbitMQ (see <see cref="RabbitMqBroker"/>).</summary>
+/// <summary>The rxstomp program, run as a process, against the real RabbitMQ (see <see cref="Broker"/>).</summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class RxStompBrokerTests
 {
-    private readonly RabbitMqBroker _broker = RabbitMqBroker.FromEnvironment();
+    private readonly Broker _broker = Broker.RabbitMq;
     private readonly List<RxStompProcess> _processes = [];
     private readonly List<string> _files = [];
 
@@ -135,7 +137,7 @@ public sealed class RxStompBrokerTests
     {
         var password = "pw-" + Guid.NewGuid().ToString("N");
         using var send = await RxStompProcess.RunAsync(
-            ["send", NewTopic(), "--url", $"stomp://guest:{password}@{_broker.Host}:{_broker.Port}/", "--body", "x", "--receipt", "-V"]);
+            ["send", NewTopic(), "--url", $"stomp://guest:{password}@{_broker.Endpoint.Host}:{_broker.Endpoint.Port}/", "--body", "x", "--receipt", "-V"]);
 
         Assert.That(send.ExitCode, Is.EqualTo(2), send.Transcript);
         Assert.That(send.Output, Does.Not.Contain(password));
