@@ -173,6 +173,14 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         var connected = session.Connected.Result;
         session.StartHeartbeats(_options.Scheduler, timeout => _errors.OnNext(new StompError(StompErrorKind.HeartbeatTimeout, timeout)));
         _session = session;
+        if (session.Ended.IsCompleted)
+        {
+            // Lost between CONNECTED and here: OnSessionEnded found no current session to clear, so clear it now;
+            // the supervisor is already opening the next one.
+            Interlocked.CompareExchange(ref _session, null, session);
+            return;
+        }
+
         _state.Set(new ConnectionState(ConnectionStatus.Connected, session.Connection.Endpoint, session.Version,
             connected.Headers[StompHeaderNames.Session], connected.Headers[StompHeaderNames.Server]));
         Log.Connected(_log, session.Connection.Endpoint, session.Version.ToWire());
