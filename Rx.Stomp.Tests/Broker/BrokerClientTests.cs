@@ -357,6 +357,77 @@ public class BrokerClientTests
     }
 
     [Test]
+    public async Task A_refused_SUBSCRIBE_fails_only_its_watch_and_the_others_go_on_after_the_reconnect()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var good = new Inbox();
+        using var goodWatch = await WatchAsync(broker, client, "/queue/good", good);
+        var errors = client.Errors.Where(e => e.Kind == StompErrorKind.ErrorFrame).TakeAsync(2);
+        var firstSession = client.CurrentState.Session;
+        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+
+        var refused = client.Watch("/elsewhere/x").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
+
+        var end = await refused;
+        Assert.That(end.Exception, Is.InstanceOf<StompErrorException>());
+        Assert.That(end.Exception!.Message, Does.Contain("Unknown destination '/elsewhere/x'"));
+        await back;
+        await client.SendAsync("/queue/good", "still here", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+        Assert.That((await good.TakeAsync(1))[0].GetBodyText(), Is.EqualTo("still here"));
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(1), "the refused watch was not subscribed again");
+        Assert.That(errors.IsCompleted, Is.False, "one ERROR only: the refused SUBSCRIBE was not sent again");
+    }
+
+    [Test]
+    public async Task STOMP_1_0_acknowledges_by_message_id()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { AcceptVersions = [StompVersion.V10] });
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/old", inbox, new SubscribeOptions { Ack = AckMode.Client });
+        await client.SendAsync("/queue/old", "a");
+        await client.SendAsync("/queue/old", "b");
+        var messages = await inbox.TakeAsync(2);
+
+        await messages[1].AckAsync(receipt: true).WaitAsync(Observed.Guard);
+
+        Assert.That(broker.GetQueue("/queue/old").Unacknowledged, Is.Zero);
+        Assert.ThrowsAsync<NotSupportedException>(() => messages[0].NackAsync());
+    }
+
+    [Test]
+    public async Task Twenty_clients_at_once_each_get_their_share_of_a_queue_and_every_topic_message()
+    {
+        const int Clients = 20;
+        await using var broker = await StompBroker.StartAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => ConnectAsync(broker)));
+        try
+        {
+            var subscribed = broker.Events.Where(e => e.Kind == BrokerEventKind.Subscribed).TakeAsync(2 * Clients);
+            var shares = clients.Select(c => c.Watch("/queue/share").Take(1).ToTask()).ToList();
+            var news = clients.Select(c => c.Watch("/topic/all").Take(Clients).ToList().ToTask()).ToList();
+            await subscribed;
+
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/topic/all", $"from {i}")));
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/queue/share", $"job {i}")));
+
+            var jobs = await Task.WhenAll(shares).WaitAsync(Observed.Guard);
+            Assert.That(jobs.Select(m => m.GetBodyText()).Order(), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"job {i}")));
+            foreach (var received in await Task.WhenAll(news).WaitAsync(Observed.Guard))
+            {
+                Assert.That(received.Select(m => m.GetBodyText()), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"from {i}")));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+
+        Assert.That(broker.SubscriptionCount, Is.Zero);
+    }
+
+    [Test]
     public async Task A_hundred_thousand_messages_pass_through_in_order()
     {
         const int Count = 100_000;
