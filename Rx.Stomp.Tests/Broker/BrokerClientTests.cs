@@ -1,0 +1,451 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Rx.Stomp.Broker;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Broker;
+
+/// <summary>StompClient end to end against the embedded broker, faults included.</summary>
+public class BrokerClientTests
+{
+    private static readonly BackoffPolicy Fast = new() { InitialDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = BackoffPolicy.Unlimited };
+
+    private static StompClientOptions Options(StompBroker broker) => new()
+    {
+        Endpoints = [broker.Endpoint],
+        Reconnect = Fast,
+        ConnectRetry = Fast with { MaxAttempts = 1 },
+        ReceiptTimeout = Observed.Guard,
+    };
+
+    private static async Task<StompClient> ConnectAsync(StompBroker broker, Func<StompClientOptions, StompClientOptions>? configure = null)
+    {
+        var client = new StompClient((configure ?? (o => o))(Options(broker)));
+        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        return client;
+    }
+
+    /// <summary>Subscribes <paramref name="observer"/> to a watch and returns once the broker has the subscription.</summary>
+    private static async Task<IDisposable> WatchAsync(StompBroker broker, StompClient client, string destination, IObserver<StompMessage> observer, SubscribeOptions? options = null)
+    {
+        var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == destination);
+        var watch = client.Watch(destination, options).Subscribe(observer);
+        await subscribed;
+        return watch;
+    }
+
+    private sealed class Inbox : IObserver<StompMessage>, IDisposable
+    {
+        private readonly System.Reactive.Subjects.ReplaySubject<StompMessage> _messages = new();
+
+        public IObservable<StompMessage> Messages => _messages;
+
+        public Task<IList<StompMessage>> TakeAsync(int count) => _messages.TakeAsync(count);
+
+        public void OnNext(StompMessage value) => _messages.OnNext(value);
+
+        public void OnError(Exception error) => _messages.OnError(error);
+
+        public void OnCompleted() => _messages.OnCompleted();
+
+        public void Dispose() => _messages.Dispose();
+    }
+
+    [TestCase(StompVersion.V10)]
+    [TestCase(StompVersion.V11)]
+    [TestCase(StompVersion.V12)]
+    public async Task Send_and_receive_through_a_queue_in_each_version(StompVersion version)
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { AcceptVersions = [version] });
+        Assert.That(client.Version, Is.EqualTo(version));
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/orders", inbox);
+
+        await client.SendAsync("/queue/orders", new byte[] { 1, 0, 2 }, new SendOptions { ContentType = "application/x-bin", Headers = StompHeaders.Create(("order", "42")) });
+
+        var message = (await inbox.TakeAsync(1))[0];
+        Assert.That(message.Body.ToArray(), Is.EqualTo(new byte[] { 1, 0, 2 }));
+        Assert.That(message.ContentType, Is.EqualTo("application/x-bin"));
+        Assert.That(message.Headers["order"], Is.EqualTo("42"));
+        Assert.That(message.Destination, Is.EqualTo("/queue/orders"));
+    }
+
+    [Test]
+    public async Task Disposing_a_watch_unsubscribes_and_leaves_no_subscription_behind()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var watches = new List<IDisposable>();
+        for (var i = 0; i < 3; i++)
+        {
+            watches.Add(await WatchAsync(broker, client, $"/topic/t{i}", new Inbox()));
+        }
+
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(3));
+        var allGone = broker.Events.Where(e => e.Kind == BrokerEventKind.Unsubscribed).TakeAsync(3);
+
+        watches.ForEach(w => w.Dispose());
+
+        await allGone;
+        Assert.That(broker.SubscriptionCount, Is.Zero);
+        await client.SendAsync("/topic/t0", "nobody listens", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+    }
+
+    [Test]
+    public async Task Topics_fan_out_to_every_client_watching()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var a = await ConnectAsync(broker);
+        await using var b = await ConnectAsync(broker);
+        var (inA, inB) = (new Inbox(), new Inbox());
+        using var watchA = await WatchAsync(broker, a, "/topic/prices", inA);
+        using var watchB = await WatchAsync(broker, b, "/topic/prices", inB);
+
+        await a.SendAsync("/topic/prices", "1.05");
+
+        Assert.That((await inA.TakeAsync(1))[0].GetBodyText(), Is.EqualTo("1.05"));
+        Assert.That((await inB.TakeAsync(1))[0].GetBodyText(), Is.EqualTo("1.05"));
+    }
+
+    [TestCase(StompVersion.V11)]
+    [TestCase(StompVersion.V12)]
+    public async Task NACK_from_the_client_gets_the_message_redelivered_and_ACK_settles_it(StompVersion version)
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { AcceptVersions = [version] });
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/retry", inbox, new SubscribeOptions { Ack = AckMode.ClientIndividual });
+
+        await client.SendAsync("/queue/retry", "try me");
+        var first = (await inbox.TakeAsync(1))[0];
+        Assert.That(first.Redelivered, Is.False);
+        await first.NackAsync(receipt: true).WaitAsync(Observed.Guard);
+        var second = (await inbox.TakeAsync(2))[1];
+        Assert.That(second.Redelivered, Is.True);
+        Assert.That(second.MessageId, Is.EqualTo(first.MessageId));
+        Assert.That(broker.GetQueue("/queue/retry").Unacknowledged, Is.EqualTo(1));
+
+        await second.AckAsync(receipt: true).WaitAsync(Observed.Guard);
+
+        Assert.That(broker.GetQueue("/queue/retry"), Is.EqualTo(new BrokerQueueInfo("/queue/retry", 0, 0, 1)));
+    }
+
+    [Test]
+    public async Task Ack_mode_client_acknowledges_everything_up_to_the_message()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/batch", inbox, new SubscribeOptions { Ack = AckMode.Client });
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SendAsync("/queue/batch", $"m{i}");
+        }
+
+        var messages = await inbox.TakeAsync(5);
+        await messages[3].AckAsync(receipt: true).WaitAsync(Observed.Guard);
+
+        Assert.That(broker.GetQueue("/queue/batch").Unacknowledged, Is.EqualTo(1), "m0..m3 settled by one ACK, m4 left");
+    }
+
+    [Test]
+    public async Task A_transaction_delivers_its_sends_on_commit_and_nothing_on_abort()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+
+        await using (var aborted = await client.BeginTransactionAsync())
+        {
+            await aborted.SendAsync("/queue/tx", "never");
+            await aborted.AbortAsync().WaitAsync(Observed.Guard);
+        }
+
+        await using (var committed = await client.BeginTransactionAsync())
+        {
+            await committed.SendAsync("/queue/tx", "one");
+            await committed.SendAsync("/queue/tx", "two", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+            Assert.That(broker.GetQueue("/queue/tx").Pending, Is.Zero, "nothing before COMMIT");
+            await committed.CommitAsync().WaitAsync(Observed.Guard);
+        }
+
+        Assert.That(broker.GetQueue("/queue/tx").Pending, Is.EqualTo(2));
+        using var watch = await WatchAsync(broker, client, "/queue/tx", inbox);
+        Assert.That((await inbox.TakeAsync(2)).Select(m => m.GetBodyText()), Is.EqualTo(new[] { "one", "two" }));
+    }
+
+    [Test]
+    public async Task An_ack_inside_a_transaction_counts_on_commit()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/txack", inbox, new SubscribeOptions { Ack = AckMode.ClientIndividual });
+        await client.SendAsync("/queue/txack", "x");
+        var message = (await inbox.TakeAsync(1))[0];
+
+        await using var tx = await client.BeginTransactionAsync();
+        await message.AckAsync(tx, receipt: true).WaitAsync(Observed.Guard);
+        Assert.That(broker.GetQueue("/queue/txack").Unacknowledged, Is.EqualTo(1));
+        await tx.CommitAsync().WaitAsync(Observed.Guard);
+
+        Assert.That(broker.GetQueue("/queue/txack").Unacknowledged, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_receipt_confirms_a_send_and_a_refused_send_fails_with_the_broker_s_ERROR()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+
+        var receipt = await client.SendAsync("/queue/ok", "fine", new SendOptions { Receipt = true }).ContinueWith(t => t.Status);
+        Assert.That(receipt, Is.EqualTo(TaskStatus.RanToCompletion));
+        Assert.That(broker.GetQueue("/queue/ok").Pending, Is.EqualTo(1));
+
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.SendAsync("/nowhere", "x", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard));
+        Assert.That(refused!.BrokerMessage, Does.Contain("Unknown destination '/nowhere'"));
+    }
+
+    [Test]
+    public async Task The_client_reconnects_after_DropAllConnections_and_its_watch_receives_again()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/resilient", inbox);
+        await client.SendAsync("/queue/resilient", "before");
+        await inbox.TakeAsync(1);
+        var firstSession = client.CurrentState.Session;
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var resubscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.SessionId != firstSession);
+
+        Assert.That(broker.Faults.DropAllConnections(), Is.EqualTo(1));
+
+        await reconnecting;
+        await resubscribed;
+        Assert.That(client.CurrentState.Session, Is.Not.EqualTo(firstSession));
+        await client.SendAsync("/queue/resilient", "after");
+        Assert.That((await inbox.TakeAsync(2))[1].GetBodyText(), Is.EqualTo("after"));
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(1), "the old subscription went with its connection");
+    }
+
+    [Test]
+    public async Task Unacknowledged_messages_of_a_dropped_client_are_redelivered_after_it_reconnects()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/again", inbox, new SubscribeOptions { Ack = AckMode.ClientIndividual });
+        await client.SendAsync("/queue/again", "unacked");
+        var first = (await inbox.TakeAsync(1))[0];
+
+        broker.Faults.DropAllConnections();
+
+        var again = (await inbox.TakeAsync(2))[1];
+        Assert.That(again.Redelivered, Is.True);
+        Assert.That(again.MessageId, Is.EqualTo(first.MessageId));
+        Assert.ThrowsAsync<StompConnectionException>(() => first.AckAsync(), "an ack belongs to the connection that delivered the message");
+        await again.AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        Assert.That(broker.GetQueue("/queue/again").Unacknowledged, Is.Zero);
+    }
+
+    [Test]
+    public async Task Withheld_broker_heart_beats_make_the_client_reconnect()
+    {
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
+        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)) });
+        await client.Heartbeats.TakeAsync(2);
+        var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
+        var firstSession = client.CurrentState.Session;
+        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+
+        broker.Faults.PauseHeartbeats();
+
+        Assert.That((await timeout).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
+        broker.Faults.ResumeHeartbeats();
+        await back;
+        await client.Heartbeats.TakeAsync(2);
+    }
+
+    [Test]
+    public async Task Beating_clients_stay_connected_to_a_broker_that_enforces_heart_beats()
+    {
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
+        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
+        var lost = client.State.Where(s => s.Status != ConnectionStatus.Connected).FirstOrDefaultAsync().ToTask();
+
+        await client.Heartbeats.TakeAsync(10);
+
+        Assert.That(lost.IsCompleted, Is.False, "ten beats in, still on the first connection");
+        Assert.That(broker.ConnectionCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_refused_connect_fails_ConnectAsync_with_the_broker_s_message()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        broker.Faults.RefuseConnects(1, "Not today");
+        await using var client = new StompClient(Options(broker));
+
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
+
+        Assert.That(refused!.BrokerMessage, Is.EqualTo("Not today"));
+    }
+
+    [Test]
+    public async Task A_wrong_passcode_fails_ConnectAsync_and_the_right_one_connects()
+    {
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Users = new Dictionary<string, string> { ["bob"] = "pw" } });
+        await using (var wrong = new StompClient(Options(broker) with { Login = "bob", Passcode = "nope" }))
+        {
+            Assert.ThrowsAsync<StompErrorException>(() => wrong.ConnectAsync().WaitAsync(Observed.Guard));
+        }
+
+        await using var right = await ConnectAsync(broker, o => o with { Login = "bob", Passcode = "pw" });
+        Assert.That(right.IsConnected, Is.True);
+    }
+
+    [Test]
+    public async Task An_ERROR_to_all_ends_the_connection_and_the_client_comes_back()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var error = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
+        var firstSession = client.CurrentState.Session;
+        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+
+        broker.Faults.SendErrorToAll("Failing over");
+
+        Assert.That((await error).Message, Is.EqualTo("Failing over"));
+        await back;
+    }
+
+    [Test]
+    public async Task Frames_split_into_single_bytes_reach_the_client_intact()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/split", inbox);
+        broker.Faults.ChunkSize = 1;
+        var body = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+
+        await client.SendAsync("/queue/split", body, new SendOptions { Headers = StompHeaders.Create(("h", "a:b\\c")) });
+
+        var message = (await inbox.TakeAsync(1))[0];
+        Assert.That(message.Body.ToArray(), Is.EqualTo(body));
+        Assert.That(message.Headers["h"], Is.EqualTo("a:b\\c"));
+    }
+
+    [Test]
+    public async Task DisconnectAsync_gets_its_receipt_and_the_broker_forgets_the_connection()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        var client = await ConnectAsync(broker);
+        using var watch = await WatchAsync(broker, client, "/queue/bye", new Inbox());
+        var gone = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Disconnected);
+
+        await client.DisconnectAsync().WaitAsync(Observed.Guard);
+
+        Assert.That((await gone).Message, Does.Contain("DISCONNECT"));
+        Assert.That((broker.ConnectionCount, broker.SubscriptionCount), Is.EqualTo((0, 0)));
+        await client.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_refused_SUBSCRIBE_fails_only_its_watch_and_the_others_go_on_after_the_reconnect()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var good = new Inbox();
+        using var goodWatch = await WatchAsync(broker, client, "/queue/good", good);
+        var errors = client.Errors.Where(e => e.Kind == StompErrorKind.ErrorFrame).TakeAsync(2);
+        var firstSession = client.CurrentState.Session;
+        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+
+        var refused = client.Watch("/elsewhere/x").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
+
+        var end = await refused;
+        Assert.That(end.Exception, Is.InstanceOf<StompErrorException>());
+        Assert.That(end.Exception!.Message, Does.Contain("Unknown destination '/elsewhere/x'"));
+        await back;
+        await client.SendAsync("/queue/good", "still here", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+        Assert.That((await good.TakeAsync(1))[0].GetBodyText(), Is.EqualTo("still here"));
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(1), "the refused watch was not subscribed again");
+        Assert.That(errors.IsCompleted, Is.False, "one ERROR only: the refused SUBSCRIBE was not sent again");
+    }
+
+    [Test]
+    public async Task STOMP_1_0_acknowledges_by_message_id()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { AcceptVersions = [StompVersion.V10] });
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/queue/old", inbox, new SubscribeOptions { Ack = AckMode.Client });
+        await client.SendAsync("/queue/old", "a");
+        await client.SendAsync("/queue/old", "b");
+        var messages = await inbox.TakeAsync(2);
+
+        await messages[1].AckAsync(receipt: true).WaitAsync(Observed.Guard);
+
+        Assert.That(broker.GetQueue("/queue/old").Unacknowledged, Is.Zero);
+        Assert.ThrowsAsync<NotSupportedException>(() => messages[0].NackAsync());
+    }
+
+    [Test]
+    public async Task Twenty_clients_at_once_each_get_their_share_of_a_queue_and_every_topic_message()
+    {
+        const int Clients = 20;
+        await using var broker = await StompBroker.StartAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => ConnectAsync(broker)));
+        try
+        {
+            var subscribed = broker.Events.Where(e => e.Kind == BrokerEventKind.Subscribed).TakeAsync(2 * Clients);
+            var shares = clients.Select(c => c.Watch("/queue/share").Take(1).ToTask()).ToList();
+            var news = clients.Select(c => c.Watch("/topic/all").Take(Clients).ToList().ToTask()).ToList();
+            await subscribed;
+
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/topic/all", $"from {i}")));
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/queue/share", $"job {i}")));
+
+            var jobs = await Task.WhenAll(shares).WaitAsync(Observed.Guard);
+            Assert.That(jobs.Select(m => m.GetBodyText()).Order(), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"job {i}")));
+            foreach (var received in await Task.WhenAll(news).WaitAsync(Observed.Guard))
+            {
+                Assert.That(received.Select(m => m.GetBodyText()), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"from {i}")));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+
+        Assert.That(broker.SubscriptionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_hundred_thousand_messages_pass_through_in_order()
+    {
+        const int Count = 100_000;
+        await using var broker = await StompBroker.StartAsync();
+        await using var producer = await ConnectAsync(broker);
+        await using var consumer = await ConnectAsync(broker);
+        var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed);
+        var all = consumer.Watch("/queue/bulk").Select(m => m.Body.Length).Take(Count).Count().ToTask();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await subscribed;
+
+        var body = new byte[100];
+        for (var i = 0; i < Count; i++)
+        {
+            await producer.SendAsync("/queue/bulk", body);
+        }
+
+        Assert.That(await all.WaitAsync(Observed.Guard), Is.EqualTo(Count));
+        TestContext.Out.WriteLine($"{Count} messages in {clock.Elapsed.TotalSeconds:0.00} s: {Count / clock.Elapsed.TotalSeconds:0} msg/s");
+    }
+}
