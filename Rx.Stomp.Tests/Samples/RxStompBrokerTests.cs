@@ -5,12 +5,12 @@ using Rx.Stomp.Tests.Brokers;
 
 namespace Rx.Stomp.Tests.Samples;
 
-/// <summary>The rxstomp program, run as a process, against the real RabbitMQ (see <see cref="Broker"/>).</summary>
+/// <summary>The rxstomp program, run as a process, against the real RabbitMQ (see <see cref="Brokers.Broker"/>).</summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class RxStompBrokerTests
 {
-    private readonly Broker _broker = Broker.RabbitMq;
+    private readonly Brokers.Broker _broker = Brokers.Broker.RabbitMq;
     private readonly List<RxStompProcess> _processes = [];
     private readonly List<string> _files = [];
 
