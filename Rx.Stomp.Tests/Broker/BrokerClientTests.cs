@@ -428,6 +428,71 @@ public class BrokerClientTests
     }
 
     [Test]
+    public async Task Sends_with_receipts_across_a_drop_each_complete_or_fail_and_every_confirmed_one_arrives()
+    {
+        const int Count = 300;
+        await using var broker = await StompBroker.StartAsync();
+        await using var producer = await ConnectAsync(broker);
+        await using var consumer = await ConnectAsync(broker);
+        using var received = new System.Reactive.Subjects.ReplaySubject<StompMessage>();
+        var redelivered = 0;
+        var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed);
+        using var watch = consumer.Watch("/queue/drop", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .Subscribe(m =>
+            {
+                received.OnNext(m);
+                if (m.Redelivered)
+                {
+                    Interlocked.Increment(ref redelivered);
+                }
+
+                _ = m.AckAsync().ContinueWith(t => t.Exception, TaskScheduler.Default);
+            });
+        await subscribed;
+
+        var confirmed = new List<string>();
+        var failed = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (i == Count / 2)
+            {
+                broker.Faults.DropAllConnections();
+            }
+
+            try
+            {
+                await producer.SendAsync("/queue/drop", $"m{i}", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+                confirmed.Add($"m{i}");
+            }
+            catch (StompConnectionException)
+            {
+                failed++;
+            }
+        }
+
+        Assert.That(confirmed.Count + failed, Is.EqualTo(Count));
+        Assert.That(confirmed, Has.Count.GreaterThanOrEqualTo(Count - 5), "only sends in flight at the drop may fail");
+        var arrived = await received.Select(m => m.GetBodyText()).Distinct().Where(confirmed.Contains).TakeAsync(confirmed.Count);
+        Assert.That(arrived, Is.EquivalentTo(confirmed), "every confirmed message arrives, once the consumer is back");
+        TestContext.Out.WriteLine($"{failed} failed; {Volatile.Read(ref redelivered)} redelivered");
+    }
+
+    [Test]
+    public async Task A_client_that_opens_with_the_STOMP_command_and_sends_a_4_MB_body_gets_it_back_intact()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { UseStompCommand = true });
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/topic/large", inbox);
+        var body = new byte[4 * 1024 * 1024];
+        new Random(7).NextBytes(body);
+
+        await client.SendAsync("/topic/large", body);
+
+        Assert.That((await inbox.TakeAsync(1))[0].Body.ToArray(), Is.EqualTo(body));
+    }
+
+    [Test]
     public async Task A_hundred_thousand_messages_pass_through_in_order()
     {
         const int Count = 100_000;
