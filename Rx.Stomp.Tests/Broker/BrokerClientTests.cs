@@ -317,13 +317,32 @@ public class BrokerClientTests
         await using var broker = await StompBroker.StartAsync();
         await using var client = await ConnectAsync(broker);
         var error = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
+        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
         var firstSession = client.CurrentState.Session;
         var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
 
         broker.Faults.SendErrorToAll("Failing over");
 
         Assert.That((await error).Message, Is.EqualTo("Failing over"));
+        Assert.That((await lost).Error, Is.InstanceOf<StompErrorException>().With.Message.Contains("Failing over"), "the ERROR is why the connection ended");
         await back;
+    }
+
+    [Test]
+    public async Task An_ERROR_that_leaves_the_connection_open_is_not_blamed_for_a_later_drop()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var notice = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
+        broker.Faults.SendErrorToAll("Just a notice", close: false);
+        await notice;
+        var dropReported = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Connection);
+        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+
+        broker.Faults.DropAllConnections();
+
+        Assert.That((await lost).Error, Is.InstanceOf<StompConnectionException>(), "the reset, not the old ERROR");
+        Assert.That((await dropReported).Exception, Is.InstanceOf<StompConnectionException>(), "the loss is reported");
     }
 
     [Test]
