@@ -274,13 +274,15 @@ public class BrokerClientTests
     [Test]
     public async Task Beating_clients_stay_connected_to_a_broker_that_enforces_heart_beats()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
-        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
-        var lost = client.State.Where(s => s.Status != ConnectionStatus.Connected).FirstOrDefaultAsync().ToTask();
+        var interval = TimeSpan.FromMilliseconds(150);
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(interval, interval) });
+        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(interval, interval) });
+        var changes = new List<ConnectionState>();
+        using var recording = client.State.Skip(1).Subscribe(changes.Add);
 
-        await client.Heartbeats.TakeAsync(10);
+        await client.Heartbeats.TakeAsync(6);
 
-        Assert.That(lost.IsCompleted, Is.False, "ten beats in, still on the first connection");
+        Assert.That(changes, Is.Empty, "six beats in, still on the first connection");
         Assert.That(broker.ConnectionCount, Is.EqualTo(1));
     }
 
@@ -315,13 +317,32 @@ public class BrokerClientTests
         await using var broker = await StompBroker.StartAsync();
         await using var client = await ConnectAsync(broker);
         var error = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
+        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
         var firstSession = client.CurrentState.Session;
         var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
 
         broker.Faults.SendErrorToAll("Failing over");
 
         Assert.That((await error).Message, Is.EqualTo("Failing over"));
+        Assert.That((await lost).Error, Is.InstanceOf<StompErrorException>().With.Message.Contains("Failing over"), "the ERROR is why the connection ended");
         await back;
+    }
+
+    [Test]
+    public async Task An_ERROR_that_leaves_the_connection_open_is_not_blamed_for_a_later_drop()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker);
+        var notice = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
+        broker.Faults.SendErrorToAll("Just a notice", close: false);
+        await notice;
+        var dropReported = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Connection);
+        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+
+        broker.Faults.DropAllConnections();
+
+        Assert.That((await lost).Error, Is.InstanceOf<StompConnectionException>(), "the reset, not the old ERROR");
+        Assert.That((await dropReported).Exception, Is.InstanceOf<StompConnectionException>(), "the loss is reported");
     }
 
     [Test]
@@ -425,6 +446,71 @@ public class BrokerClientTests
         }
 
         Assert.That(broker.SubscriptionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Sends_with_receipts_across_a_drop_each_complete_or_fail_and_every_confirmed_one_arrives()
+    {
+        const int Count = 300;
+        await using var broker = await StompBroker.StartAsync();
+        await using var producer = await ConnectAsync(broker);
+        await using var consumer = await ConnectAsync(broker);
+        using var received = new System.Reactive.Subjects.ReplaySubject<StompMessage>();
+        var redelivered = 0;
+        var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed);
+        using var watch = consumer.Watch("/queue/drop", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .Subscribe(m =>
+            {
+                received.OnNext(m);
+                if (m.Redelivered)
+                {
+                    Interlocked.Increment(ref redelivered);
+                }
+
+                _ = m.AckAsync().ContinueWith(t => t.Exception, TaskScheduler.Default);
+            });
+        await subscribed;
+
+        var confirmed = new List<string>();
+        var failed = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (i == Count / 2)
+            {
+                broker.Faults.DropAllConnections();
+            }
+
+            try
+            {
+                await producer.SendAsync("/queue/drop", $"m{i}", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+                confirmed.Add($"m{i}");
+            }
+            catch (StompConnectionException)
+            {
+                failed++;
+            }
+        }
+
+        Assert.That(confirmed.Count + failed, Is.EqualTo(Count));
+        Assert.That(confirmed, Has.Count.GreaterThanOrEqualTo(Count - 5), "only sends in flight at the drop may fail");
+        var arrived = await received.Select(m => m.GetBodyText()).Distinct().Where(confirmed.Contains).TakeAsync(confirmed.Count);
+        Assert.That(arrived, Is.EquivalentTo(confirmed), "every confirmed message arrives, once the consumer is back");
+        TestContext.Out.WriteLine($"{failed} failed; {Volatile.Read(ref redelivered)} redelivered");
+    }
+
+    [Test]
+    public async Task A_client_that_opens_with_the_STOMP_command_and_sends_a_4_MB_body_gets_it_back_intact()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await ConnectAsync(broker, o => o with { UseStompCommand = true });
+        var inbox = new Inbox();
+        using var watch = await WatchAsync(broker, client, "/topic/large", inbox);
+        var body = new byte[4 * 1024 * 1024];
+        new Random(7).NextBytes(body);
+
+        await client.SendAsync("/topic/large", body);
+
+        Assert.That((await inbox.TakeAsync(1))[0].Body.ToArray(), Is.EqualTo(body));
     }
 
     [Test]

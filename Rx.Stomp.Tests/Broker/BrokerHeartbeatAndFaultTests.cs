@@ -101,6 +101,7 @@ public class BrokerHeartbeatAndFaultTests
         Assert.That(broker.Faults.DropConnection(victim.Session), Is.True);
 
         await victim.ExpectClosedAsync();
+        Assert.That(victim.EndedByReset, Is.True, "abruptly: a reset, not an orderly close");
         Assert.That((await gone).SessionId, Is.EqualTo(victim.Session));
         Assert.That(broker.SessionIds, Is.EqualTo(new[] { survivor.Session }));
         Assert.That(broker.Faults.DropConnection(victim.Session), Is.False, "already gone");
@@ -121,6 +122,7 @@ public class BrokerHeartbeatAndFaultTests
 
         await a.ExpectClosedAsync();
         await b.ExpectClosedAsync();
+        Assert.That((a.EndedByReset, b.EndedByReset), Is.EqualTo((true, true)));
         var events = await bothGone;
         Assert.That(events.Select(e => e.SessionId).Order(), Is.EqualTo(new[] { a.Session, b.Session }.Order()));
         Assert.That(events.Select(e => e.Error), Is.All.InstanceOf<StompConnectionException>());
@@ -187,6 +189,7 @@ public class BrokerHeartbeatAndFaultTests
 
         Assert.That((await a.ExpectErrorAndCloseAsync()).Headers["message"], Is.EqualTo("Shutting down: bye"));
         Assert.That((await b.ExpectErrorAndCloseAsync()).Headers["message"], Is.EqualTo("Shutting down: bye"));
+        Assert.That((a.EndedByReset, b.EndedByReset), Is.EqualTo((false, false)), "an orderly close after the ERROR");
     }
 
     [Test]

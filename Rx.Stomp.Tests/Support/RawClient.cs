@@ -56,6 +56,9 @@ internal sealed class RawClient : IAsyncDisposable
     /// <summary>The <c>session</c> header of CONNECTED.</summary>
     public string Session => Connected?.Headers["session"] ?? throw new InvalidOperationException("Not connected.");
 
+    /// <summary>Whether the connection ended with a TCP reset rather than an orderly close.</summary>
+    public bool EndedByReset { get; private set; }
+
     /// <summary>Sizes of the socket reads so far, in bytes.</summary>
     public IReadOnlyList<int> ReadSizes => _stream.ReadSizes;
 
@@ -161,8 +164,9 @@ internal sealed class RawClient : IAsyncDisposable
             {
                 throw new TimeoutException($"Nothing from the server within {(timeout ?? Observed.Guard).TotalSeconds} s.");
             }
-            catch (IOException)
+            catch (IOException e)
             {
+                EndedByReset = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
                 return null;
             }
 
@@ -238,11 +242,7 @@ internal sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Closes the socket with a reset, as a crashed client would.</summary>
-    public void Abort()
-    {
-        _socket.Linger(true, 0);
-        _socket.Close();
-    }
+    public void Abort() => _socket.Close(0);
 
     public async ValueTask DisposeAsync()
     {
@@ -305,9 +305,4 @@ internal sealed class RecordingStream(Stream inner) : Stream
 
         base.Dispose(disposing);
     }
-}
-
-internal static class SocketExtensions
-{
-    public static void Linger(this Socket socket, bool on, int seconds) => socket.LingerState = new LingerOption(on, seconds);
 }

@@ -102,13 +102,9 @@ internal sealed class BrokerConnection : IDisposable
     {
         if (reset && !IsEnded)
         {
-            try
-            {
-                _socket.LingerState = new LingerOption(true, 0);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
+            // An abortive close: a zero linger and no shutdown first (a plain Dispose on Unix shuts the socket down
+            // to wake its pending reads, which sends FIN, an orderly end).
+            _socket.Close(0);
         }
 
         End(reason);

@@ -40,7 +40,10 @@ internal sealed class Session : IFrameSink
     /// <summary>Completes when the connection ends: with the reason it was lost, or null when this side closed it.</summary>
     public Task<Exception?> Ended => _ended.Task;
 
-    /// <summary>The last ERROR frame: the reason the broker is about to close the connection.</summary>
+    /// <summary>
+    /// The ERROR frame, if it is the last thing the broker sent: the reason it is about to close the connection. Any
+    /// later frame or heart-beat clears it, for the connection went on (some brokers send ERROR and keep it open).
+    /// </summary>
     public Frame? LastError { get; private set; }
 
     /// <summary>Whether DISCONNECT was sent: nothing else may follow it.</summary>
@@ -64,6 +67,9 @@ internal sealed class Session : IFrameSink
                 LastError = frame;
                 _connected.TrySetException(new StompErrorException(frame));
                 break;
+            default:
+                LastError = null;
+                break;
         }
 
         _client.Dispatch(this, frame);
@@ -71,8 +77,10 @@ internal sealed class Session : IFrameSink
 
     void IFrameSink.OnClosed(StompConnection connection, Exception? failure)
     {
+        // The ERROR explains the end only when the broker closed the connection in order right after it; a reset, a
+        // read failure or a heart-beat timeout after an ERROR that left the connection open is a loss of its own.
         // After DISCONNECT the broker closing the socket is the expected end, not a failure.
-        var reason = LastError is { } error ? new StompErrorException(error) : IsDisconnecting ? null : failure;
+        var reason = LastError is { } error && connection.ClosedByPeer ? new StompErrorException(error) : IsDisconnecting ? null : failure;
         _connected.TrySetException(reason ?? new StompConnectionException($"The connection to {connection.Endpoint} was closed before CONNECTED."));
         _heartbeats.Dispose();
         _client.OnSessionEnded(this, reason);

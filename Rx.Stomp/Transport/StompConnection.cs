@@ -42,6 +42,9 @@ internal sealed class StompConnection : IAsyncDisposable
     /// <summary>How many frames and heart-beats were handed to the writer so far; heart-beat sending watches it.</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
+    /// <summary>Whether the connection ended because the peer closed it in order (end of stream between frames).</summary>
+    public bool ClosedByPeer { get; private set; }
+
     /// <summary>How many bytes were read so far: any byte is a sign of life.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
@@ -166,6 +169,7 @@ internal sealed class StompConnection : IAsyncDisposable
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
+                    ClosedByPeer = result.IsCompleted && buffer.IsEmpty;
                     failure = buffer.IsEmpty
                         ? new StompConnectionException($"The broker at {Endpoint} closed the connection.")
                         : new StompConnectionException($"The broker at {Endpoint} closed the connection in the middle of a frame ({buffer.Length} bytes unread).");
