@@ -49,12 +49,24 @@ set -e
 # (the lines with a colon; single test results read "  Passed Name [1 ms]"): sum them.
 sum() { tr -d '\r' < "$out" | sed -n -E "s/^[[:space:]]*$1: ([0-9]+)[[:space:]]*\$/\\1/p" | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+
+# CI keeps only the tail of the output: repeat each failure (name, message, the first
+# lines of its stack) just above the summary so it is never scrolled away.
+failures="$(tr -d '\r' < "$out" | awk '
+  /^[[:space:]]+Failed [^:]/ { show = 1; lines = 0; print; next }
+  /^[[:space:]]+(Passed|Skipped) / { show = 0 }
+  show && lines < 25 { print; lines++ }')"
 rm -f "$out"
 
 # Stop now rather than in the trap so the summary stays the last line printed.
 if [ "$keep" != 1 ]; then
   trap - EXIT
   bash scripts/brokers.sh stop || true
+fi
+if [ -n "$failures" ]; then
+  echo "---- failed tests ----"
+  printf '%s\n' "$failures"
+  echo "----------------------"
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"
