@@ -480,15 +480,22 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             RequireSession();
         }
 
-        if (_offline.TryEnqueue(offline, frame, receipt, contentLength, _options, cancellationToken) is { } queued)
+        if (_offline.TryEnqueue(frame, receipt, contentLength, _options, cancellationToken) is { } queued)
         {
             return queued;
         }
 
-        // The queue drained between the checks: write directly after all.
+        // Connected, and the queue drained between the checks: write directly after all, on the current connection.
+        session = RequireSession();
         return receipt
-            ? WriteWithReceiptAsync(session!, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
-            : WriteAsync(session!, frame, contentLength, cancellationToken).AsTask().ContinueWith(static _ => (Frame?)null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            ? WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
+            : WriteWithoutReceiptAsync(session, frame, contentLength, cancellationToken);
+    }
+
+    private async Task<Frame?> WriteWithoutReceiptAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        await WriteAsync(session, frame, contentLength, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Whether the client is connecting or waiting to reconnect, so that a send may wait for it.</summary>
@@ -798,6 +805,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             ? new StompConnectionException("The connection was closed before the RECEIPT.")
             : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason);
         _pendingReceipts.FailAll(session.Connection, lost);
+        // Before the session is cleared: a sender that still sees it, but not an idle queue, queues its frame.
+        _offline.GoOffline();
         if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))
         {
             return;
