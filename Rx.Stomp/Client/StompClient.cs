@@ -498,9 +498,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return null;
     }
 
-    /// <summary>Whether the client is connecting or waiting to reconnect, so that a send may wait for it.</summary>
-    private bool IsReconnecting =>
-        _supervisor is not null && _state.Current.Status is ConnectionStatus.Connecting or ConnectionStatus.Reconnecting;
+    /// <summary>
+    /// Whether the client is connecting or waiting to reconnect, so that a send may wait for it: the supervisor runs
+    /// until the client gives up or disconnects. (Not read from <see cref="State"/>, which says Connected for a moment
+    /// after the session is gone.)
+    /// </summary>
+    private bool IsReconnecting => Volatile.Read(ref _supervisor) is not null;
 
     /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
     public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
