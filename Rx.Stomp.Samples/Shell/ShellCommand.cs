@@ -38,7 +38,8 @@ internal sealed class ShellCommand : ClientCommand<ShellSettings>
             await session.DisposeAsync();
         }
 
-        await client.DisconnectAsync(cancellationToken);
+        // Also after Ctrl+C, which -L expects: DISCONNECT is bounded by the options' DisconnectTimeout.
+        await client.DisconnectAsync(CancellationToken.None);
         return code;
     }
 
