@@ -3,6 +3,7 @@ using Rx.Stomp.Samples.Cli;
 using Rx.Stomp.Samples.Demo;
 using Rx.Stomp.Samples.Listen;
 using Rx.Stomp.Samples.Send;
+using Rx.Stomp.Samples.Shell;
 using Spectre.Console.Cli;
 
 using var stop = new CancellationTokenSource();
@@ -19,6 +20,9 @@ app.Configure(config =>
         .WithExample("listen", "/queue/orders", "--count", "1", "--json");
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
+    config.AddCommand<ShellCommand>("shell")
+        .WithExample("shell", "stomp://guest:guest@localhost:61613/")
+        .WithExample("shell", "-H", "localhost", "-P", "61613", "-U", "guest", "-W", "guest", "-F", "commands.txt");
 });
 
 try
