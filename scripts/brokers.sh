@@ -84,6 +84,7 @@ web_stomp.ssl.port = $RMQ_WSS_PORT
 web_stomp.ssl.cacertfile = $CERTS/ca.crt
 web_stomp.ssl.certfile = $CERTS/server.crt
 web_stomp.ssl.keyfile = $CERTS/server.key
+web_stomp.ws_frame = binary
 log.file.level = info
 EOF
   # The env both the server and rabbitmqctl need to find the same node and files.
@@ -128,6 +129,10 @@ rmq_logs() { tail_logs "$RMQ_DIR/startup.log" "$RMQ_DIR"/log/*.log; }
 # forever in the state dir: this policy deletes such a queue once unused for a minute. Idempotent.
 rmq_policies() {
   rmq_ctl -q set_policy --apply-to queues rxstomp-test-queues '^rxstomp[-.](test|cli|fault)' '{"expires":60000}' >/dev/null
+  # Web-STOMP sends text WebSocket frames by default, which RFC 6455 requires to be UTF-8: a binary body would make
+  # any conforming client drop the connection. rabbitmq.conf says binary; this applies it to a node started
+  # with an older config (read per connection), without a restart.
+  rmq_ctl -q eval 'application:set_env(rabbitmq_web_stomp, ws_frame, binary).' >/dev/null
 }
 
 rmq_start() {
