@@ -7,7 +7,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// The ack modes, each checked by what a later consumer of the same queue gets: acknowledged messages never
 /// come back, the others come back marked <c>redelivered</c>. A marker sent last shows that nothing else is left.
 /// </summary>
-[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersAndVersions))]
+[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersVersionsAndTransports))]
 public sealed class AckTests(Broker broker, StompVersion version) : BrokerTest(broker, version)
 {
     [Test]

@@ -8,40 +8,90 @@ using Rx.Stomp.Transport;
 namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>
-/// A real broker the broker tests run against: RabbitMQ and ActiveMQ where they listen (their environment
-/// variable, else the port that <c>scripts/brokers.sh</c> uses), and the embedded broker, started in this process
-/// on first use; how to log in. Its <see cref="ToString"/> names the fixtures.
+/// A real broker the broker tests run against, reached over one transport: RabbitMQ and ActiveMQ where they listen
+/// (their environment variable, else the address that <c>scripts/brokers.sh</c> uses), and the embedded broker,
+/// started in this process on first use; how to log in, and for TLS which certificates (the throwaway ones
+/// <c>scripts/certs.sh</c> writes). Its <see cref="ToString"/> names the fixtures.
 /// </summary>
 public sealed class Broker
 {
-    /// <summary>RabbitMQ's STOMP plugin (guest/guest, virtual host <c>/</c>).</summary>
-    public static Broker RabbitMq { get; } = new(BrokerKind.RabbitMq, "RabbitMQ", "RXSTOMP_RABBITMQ", "127.0.0.1:61613");
+    /// <summary>RabbitMQ's STOMP plugin over TCP (guest/guest, virtual host <c>/</c>).</summary>
+    public static Broker RabbitMq { get; } = new(BrokerKind.RabbitMq, "TCP", "RXSTOMP_RABBITMQ", "127.0.0.1:61613");
 
-    /// <summary>ActiveMQ Classic (users guest/guest and admin/admin).</summary>
-    public static Broker ActiveMq { get; } = new(BrokerKind.ActiveMq, "ActiveMQ", "RXSTOMP_ACTIVEMQ", "127.0.0.1:61623");
+    /// <summary>ActiveMQ Classic over TCP (users guest/guest and admin/admin).</summary>
+    public static Broker ActiveMq { get; } = new(BrokerKind.ActiveMq, "TCP", "RXSTOMP_ACTIVEMQ", "127.0.0.1:61623");
 
-    /// <summary>Rx.Stomp's own embedded broker (user guest/guest), one for the whole test run.</summary>
-    public static Broker Embedded { get; } = new(BrokerKind.Embedded, "Embedded", null, null);
+    /// <summary>RabbitMQ's STOMP+TLS listener, trusting the test CA, no client certificate.</summary>
+    public static Broker RabbitMqTls { get; } = new(BrokerKind.RabbitMq, "TLS", "RXSTOMP_RABBITMQ_TLS", "stomp+ssl://127.0.0.1:61614");
 
-    /// <summary>Every broker: each scenario runs against all of them.</summary>
+    /// <summary>The same listener with the test client certificate (RabbitMQ verifies it: verify_peer).</summary>
+    public static Broker RabbitMqMutualTls { get; } = new(BrokerKind.RabbitMq, "mutual TLS", "RXSTOMP_RABBITMQ_TLS", "stomp+ssl://127.0.0.1:61614", clientCertificate: true);
+
+    /// <summary>RabbitMQ Web-STOMP.</summary>
+    public static Broker RabbitMqWebSocket { get; } = new(BrokerKind.RabbitMq, "ws", "RXSTOMP_RABBITMQ_WS", "ws://127.0.0.1:15674/ws");
+
+    /// <summary>RabbitMQ Web-STOMP over TLS.</summary>
+    public static Broker RabbitMqSecureWebSocket { get; } = new(BrokerKind.RabbitMq, "wss", "RXSTOMP_RABBITMQ_WSS", "wss://127.0.0.1:15673/ws");
+
+    /// <summary>ActiveMQ's stomp+ssl connector, no client certificate asked.</summary>
+    public static Broker ActiveMqTls { get; } = new(BrokerKind.ActiveMq, "TLS", "RXSTOMP_ACTIVEMQ_TLS", "stomp+ssl://127.0.0.1:61624");
+
+    /// <summary>ActiveMQ's stomp+ssl connector that requires a client certificate (needClientAuth=true).</summary>
+    public static Broker ActiveMqMutualTls { get; } = new(BrokerKind.ActiveMq, "mutual TLS", "RXSTOMP_ACTIVEMQ_MTLS", "stomp+ssl://127.0.0.1:61625", clientCertificate: true);
+
+    /// <summary>Rx.Stomp's own embedded broker over TCP (user guest/guest), one for the whole test run.</summary>
+    public static Broker Embedded { get; } = new(BrokerKind.Embedded, "TCP", null, null);
+
+    /// <summary>Every broker over TCP: each scenario runs against all of them.</summary>
     public static IReadOnlyList<Broker> All { get; } = [RabbitMq, ActiveMq, Embedded];
 
+    /// <summary>Every broker over every other transport it offers: the core scenarios run over these too.</summary>
+    public static IReadOnlyList<Broker> OtherTransports { get; } =
+        [RabbitMqTls, RabbitMqMutualTls, RabbitMqWebSocket, RabbitMqSecureWebSocket, ActiveMqTls, ActiveMqMutualTls];
+
+    /// <summary>Where <c>scripts/certs.sh</c> wrote the test CA and certificates.</summary>
+    public static string CertificateDirectory { get; } = System.IO.Path.Combine(
+        Environment.GetEnvironmentVariable("RXSTOMP_BROKER_DIR") is { Length: > 0 } dir ? dir : "/tmp/rxstomp-brokers", "certs");
+
+    /// <summary>A file of <see cref="CertificateDirectory"/>.</summary>
+    public static string Certificate(string name) => System.IO.Path.Combine(CertificateDirectory, name);
+
+    /// <summary>The password of the test client certificate's PKCS#12 file and encrypted PEM key.</summary>
+    public static string ClientCertificatePassword => File.ReadAllText(Certificate("client.password")).Trim();
+
+    /// <summary>TLS settings that trust the test CA (and present the test client certificate when <paramref name="clientCertificate"/>).</summary>
+    public static StompTlsOptions TestTls(bool clientCertificate = false) => new()
+    {
+        CaFile = Certificate("ca.crt"),
+        ClientCertificateFile = clientCertificate ? Certificate("client.pfx") : null,
+        ClientKeyPassword = clientCertificate ? ClientCertificatePassword : null,
+    };
+
     private readonly Lazy<Task<string?>> _problem;
+    private readonly bool _clientCertificate;
     private StompBroker? _embedded;
 
-    private Broker(BrokerKind kind, string name, string? environmentVariable, string? defaultAddress)
+    private Broker(BrokerKind kind, string transport, string? environmentVariable, string? defaultAddress, bool clientCertificate = false)
     {
         Kind = kind;
-        Name = name;
+        Name = kind switch { BrokerKind.RabbitMq => "RabbitMQ", BrokerKind.ActiveMq => "ActiveMQ", _ => "Embedded" };
+        Transport = transport;
         EnvironmentVariable = environmentVariable;
         var configured = environmentVariable is null ? null : Environment.GetEnvironmentVariable(environmentVariable);
         IsRequired = kind == BrokerKind.Embedded || !string.IsNullOrWhiteSpace(configured);
-        Endpoint = defaultAddress is null ? new StompEndpoint("127.0.0.1", 0) : ParseEndpoint(string.IsNullOrWhiteSpace(configured) ? defaultAddress : configured.Trim());
+        // A host:port in the variable is reached the way the default address says; the embedded broker's port is known once started.
+        Endpoint = defaultAddress is null
+            ? new StompEndpoint("127.0.0.1", 0)
+            : ParseEndpoint(string.IsNullOrWhiteSpace(configured) ? defaultAddress : configured.Trim(), ParseEndpoint(defaultAddress, StompTransportKind.Tcp).Kind);
+        _clientCertificate = clientCertificate;
         _problem = new Lazy<Task<string?>>(kind == BrokerKind.Embedded ? StartEmbeddedAsync : ProbeAsync);
     }
 
     /// <summary>Which broker this is (they differ in how they refuse frames and treat NACK).</summary>
     public BrokerKind Kind { get; }
+
+    /// <summary>How the broker is reached: <c>TCP</c>, <c>TLS</c>, <c>mutual TLS</c>, <c>ws</c> or <c>wss</c>.</summary>
+    public string Transport { get; }
 
     /// <summary>The broker's name, e.g. <c>RabbitMQ</c>.</summary>
     public string Name { get; }
@@ -73,13 +123,13 @@ public sealed class Broker
     /// <summary>The embedded broker itself, for its fault injection (null for the others, or before <see cref="RequireAsync"/>).</summary>
     public StompBroker? EmbeddedBroker => _embedded;
 
+    /// <summary>The TLS settings of this broker's endpoint, or null when it is not reached over TLS.</summary>
+    public StompTlsOptions? Tls => Endpoint.Kind.UsesTls() ? TestTls(_clientCertificate) : null;
+
     /// <summary>How the <c>server</c> header of its CONNECTED starts.</summary>
     public string ServerPrefix => Kind == BrokerKind.Embedded ? "Rx.Stomp.Broker/" : Name + "/";
 
-    /// <summary>
-    /// Fails the test (variable set) or ignores it (variable unset) when the broker does not accept TCP connections;
-    /// starts the embedded broker on first use.
-    /// </summary>
+    /// <summary>Fails the test (variable set) or ignores it (variable unset) when the broker does not accept TCP connections.</summary>
     public async Task RequireAsync()
     {
         var problem = await _problem.Value.ConfigureAwait(false);
@@ -96,8 +146,13 @@ public sealed class Broker
         Assert.Ignore($"{Name} is not running at {Endpoint} ({problem}). Start it with scripts/brokers.sh start, or set {EnvironmentVariable}=host:port.");
     }
 
-    /// <summary>The rxstomp options that reach this broker without credentials.</summary>
-    public IReadOnlyList<string> AddressArgs => ["-H", Endpoint.Host, "-P", Endpoint.Port.ToString(CultureInfo.InvariantCulture)];
+    /// <summary>The rxstomp options that reach this broker without credentials (over TCP or TLS; the client certificate as PEM).</summary>
+    public IReadOnlyList<string> AddressArgs =>
+    [
+        "-H", Endpoint.Host, "-P", Endpoint.Port.ToString(CultureInfo.InvariantCulture),
+        .. Endpoint.Kind == StompTransportKind.Tls ? ["--ssl", "--ssl-ca-file", Certificate("ca.crt")] : Array.Empty<string>(),
+        .. _clientCertificate ? ["--ssl-cert-file", Certificate("client.crt"), "--ssl-key-file", Certificate("client-encrypted.key")] : Array.Empty<string>(),
+    ];
 
     /// <summary>The rxstomp options that reach this broker as <see cref="Login"/>.</summary>
     public IReadOnlyList<string> Args => [.. AddressArgs, "-U", Login, "-W", Passcode];
@@ -106,6 +161,7 @@ public sealed class Broker
     public StompClientOptions Options(StompVersion? version = null) => new()
     {
         Endpoints = [Endpoint],
+        Tls = Tls ?? StompTlsOptions.Default,
         Login = Login,
         Passcode = Passcode,
         AcceptVersions = version is { } v ? [v] : StompVersions.All,
@@ -115,7 +171,7 @@ public sealed class Broker
     };
 
     /// <inheritdoc />
-    public override string ToString() => Name;
+    public override string ToString() => Transport == "TCP" ? Name : $"{Name} over {Transport}";
 
     /// <summary>Stops the embedded broker if it was started (at the end of the run).</summary>
     internal async Task StopAsync()
@@ -143,6 +199,11 @@ public sealed class Broker
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             await socket.ConnectAsync(Endpoint.Host, Endpoint.Port, timeout.Token).ConfigureAwait(false);
+            if (Tls is not null && !File.Exists(Certificate("ca.crt")))
+            {
+                return $"no test CA at {Certificate("ca.crt")} (scripts/certs.sh writes it)";
+            }
+
             return null;
         }
         catch (OperationCanceledException)
@@ -155,15 +216,21 @@ public sealed class Broker
         }
     }
 
-    private static StompEndpoint ParseEndpoint(string address)
+    /// <summary>A URL (<c>wss://127.0.0.1:15673/ws</c>), or <c>host:port</c> reached by <paramref name="kind"/>.</summary>
+    private static StompEndpoint ParseEndpoint(string address, StompTransportKind kind)
     {
+        if (address.Contains("://", StringComparison.Ordinal))
+        {
+            return StompClientOptions.Parse(address).Endpoints[0];
+        }
+
         var colon = address.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
             throw new FormatException($"'{address}' is not host:port.");
         }
 
-        return new StompEndpoint(address[..colon].Trim('[', ']'), port);
+        return new StompEndpoint(address[..colon].Trim('[', ']'), port) { Kind = kind };
     }
 }
 
@@ -200,4 +267,13 @@ public static class BrokerCases
         from b in Broker.All
         from v in StompVersions.All
         select new TestFixtureData(b, v).SetArgDisplayNames(b.Name, "STOMP " + v.ToWire());
+
+    /// <summary>
+    /// <see cref="BrokersAndVersions"/>, plus every broker over each of its other transports (TLS, mutual TLS, ws,
+    /// wss) with STOMP 1.2: the framing does not depend on the transport, so the versions need not be multiplied.
+    /// </summary>
+    public static IEnumerable<TestFixtureData> BrokersVersionsAndTransports() =>
+        BrokersAndVersions().Concat(
+            from b in Broker.OtherTransports
+            select new TestFixtureData(b, StompVersion.V12).SetArgDisplayNames(b.ToString(), "STOMP 1.2"));
 }

@@ -159,8 +159,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return session;
     }
 
-    /// <summary>A refused CONNECT is final: retrying a wrong password only locks accounts. Anything else may heal.</summary>
-    private static bool IsRetryable(Exception error) => error is StompConnectionException or StompTimeoutException or StompProtocolException;
+    /// <summary>
+    /// A refused CONNECT is final: retrying a wrong password only locks accounts; so is a refused TLS handshake, as a
+    /// certificate does not heal by retrying. Anything else may heal.
+    /// </summary>
+    private static bool IsRetryable(Exception error) =>
+        error is (StompConnectionException and not StompTlsException) or StompTimeoutException or StompProtocolException;
 
     private void OnRetry(RetryAttempt retry)
     {
@@ -266,19 +270,30 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             {
                 return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsRetryable(e))
+            catch (Exception e) when (IsRetryable(e) || e is StompTlsException)
             {
-                // Unreachable, silent or garbled: the next endpoint may do better. A refusal is thrown as it is.
+                // Unreachable, silent, garbled or with a refused certificate: the next endpoint may do better. A refused login is thrown as it is.
                 Log.ConnectFailed(_log, endpoint, e.Message);
                 failures.Add(e);
             }
         }
 
-        // Whether this is final is the supervisor's call (State shows Reconnecting or Faulted).
-        throw failures.Count == 1
-            ? failures[0]
-            : new StompConnectionException($"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}", new AggregateException(failures));
+        // Whether this is final is the supervisor's call (State shows Reconnecting or Faulted): final when every
+        // endpoint refused TLS.
+        if (failures.Count == 1)
+        {
+            throw failures[0];
+        }
+
+        var message = $"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}";
+        throw failures.All(f => f is StompTlsException)
+            ? new StompTlsException(((StompTlsException)failures[0]).Reason, message, new AggregateException(failures))
+            : new StompConnectionException(message, new AggregateException(failures));
     }
+
+    /// <summary>A TLS endpoint without settings of its own gets the client's.</summary>
+    private StompEndpoint WithTls(StompEndpoint endpoint) =>
+        endpoint.Kind.UsesTls() && endpoint.Tls is null ? endpoint with { Tls = _options.Tls } : endpoint;
 
     private async Task<Session> OpenSessionAsync(StompEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -289,7 +304,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         Stream stream;
         try
         {
-            stream = await _options.Transport.ConnectAsync(endpoint, linked.Token).ConfigureAwait(false);
+            stream = await _options.Transport.ConnectAsync(WithTls(endpoint), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -603,7 +618,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Writes <paramref name="frame"/> with a new receipt id; the result is the wait for that RECEIPT.</summary>
     private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var (id, answer) = _pendingReceipts.Register(session.Connection);
+        var (id, answer) = _pendingReceipts.Register(session.Connection, _options.MaxPendingReceipts);
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
         var waiting = answer.WithTimeout(timeout, _options.Scheduler,
             () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
