@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rx.Stomp.Samples.Cli;
+using Rx.Stomp.Samples.Dashboard;
 using Rx.Stomp.Samples.Demo;
 using Rx.Stomp.Samples.Listen;
 using Rx.Stomp.Samples.Send;
@@ -18,6 +19,8 @@ app.Configure(config =>
     config.UseStrictParsing();
     config.AddCommand<ListenCommand>("listen")
         .WithExample("listen", "/queue/orders", "--count", "1", "--json");
+    config.AddCommand<DashboardCommand>("dashboard")
+        .WithExample("dashboard", "/queue/orders", "/topic/prices", "--url", "stomp://guest:guest@localhost:61613/");
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
     config.AddCommand<ShellCommand>("shell")

@@ -17,7 +17,8 @@ namespace Rx.Stomp.Client;
 /// </summary>
 /// <remarks>
 /// Threading: frames, messages, receipts, errors and heart-beats are delivered on the connection's read loop, one
-/// at a time and in wire order; the client never switches threads for delivery (use <c>ObserveOn</c> for a UI).
+/// at a time and in wire order; the client never switches threads for delivery unless
+/// <see cref="StompClientOptions.DeliveryScheduler"/> names a scheduler (or use <c>ObserveOn</c> for a UI).
 /// An exception thrown by an observer is caught there, reported on <see cref="Errors"/> and in the log, and the
 /// connection goes on.
 /// </remarks>
@@ -30,6 +31,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly Broadcast<Receipt> _receipts;
     private readonly Broadcast<StompError> _errors;
     private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly Broadcast<Frame> _sent;
+    private readonly Lock _sentGate = new();
     private readonly StateStream _state;
     private readonly ReceiptTracker _pendingReceipts = new();
     private readonly SubscriptionRegistry _watchers = new();
@@ -52,7 +55,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _messages = new Broadcast<StompMessage>(ReportObserverFault);
         _receipts = new Broadcast<Receipt>(ReportObserverFault);
         _heartbeats = new Broadcast<Heartbeat>(ReportObserverFault);
-        _errors = new Broadcast<StompError>(e => Log.ObserverFault(_log, e));
+        _sent = new Broadcast<Frame>(ReportObserverFault);
+        _errors = new Broadcast<StompError>(ReportErrorsObserverFault);
         _state = new StateStream(ReportObserverFault);
     }
 
@@ -60,22 +64,34 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public StompClientOptions Options => _options;
 
     /// <summary>Every frame the broker sends, heart-beats included (<see cref="Frame.IsHeartbeat"/>), across reconnects. Hot.</summary>
-    public IObservable<Frame> Frames => _frames;
+    public IObservable<Frame> Frames => Delivered(_frames);
 
     /// <summary>Every MESSAGE, whichever subscription it belongs to. Hot.</summary>
-    public IObservable<StompMessage> Messages => _messages;
+    public IObservable<StompMessage> Messages => Delivered(_messages);
 
     /// <summary>Every RECEIPT. Hot.</summary>
-    public IObservable<Receipt> Receipts => _receipts;
+    public IObservable<Receipt> Receipts => Delivered(_receipts);
 
     /// <summary>ERROR frames, protocol and connection faults, and exceptions thrown by observers. Hot; never ends in OnError.</summary>
-    public IObservable<StompError> Errors => _errors;
+    public IObservable<StompError> Errors => Delivered(_errors, ReportErrorsObserverFault);
 
     /// <summary>Heart-beats received from the broker. Hot.</summary>
-    public IObservable<Heartbeat> Heartbeats => _heartbeats;
+    public IObservable<Heartbeat> Heartbeats => Delivered(_heartbeats);
 
     /// <summary>The connection state: the current value first, then every change.</summary>
-    public IObservable<ConnectionState> State => _state;
+    public IObservable<ConnectionState> State => Delivered(_state);
+
+    /// <summary>
+    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over:
+    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread, one call at a time. Hot.
+    /// </summary>
+    public IObservable<Frame> Sent => Delivered(_sent);
+
+    /// <summary>
+    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> for watches and <see cref="Messages"/>
+    /// (stomp.py's <c>on_before_message</c>); set by the listener registry. Runs on the read loop.
+    /// </summary>
+    internal Func<Frame, Frame>? BeforeMessage { get; set; }
 
     /// <summary>The current connection state.</summary>
     public ConnectionState CurrentState => _state.Current;
@@ -319,7 +335,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             var connected = session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
                 () => new StompTimeoutException($"No CONNECTED from {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s."),
                 cancellationToken);
-            await connection.WriteAsync(Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(session, Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
             await connected.ConfigureAwait(false);
             return session;
         }
@@ -381,7 +397,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return new WatchObservable(this, destination, options ?? new SubscribeOptions());
+        return Delivered(new WatchObservable(this, destination, options ?? new SubscribeOptions()));
     }
 
     /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>
@@ -606,6 +622,15 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             Log.Sending(_log, frame);
         }
 
+        if (_sent.HasObservers)
+        {
+            // Writers run on any thread; observers of Sent get one call at a time.
+            lock (_sentGate)
+            {
+                _sent.OnNext(frame);
+            }
+        }
+
         return session.WriteAsync(frame, contentLength, cancellationToken);
     }
 
@@ -781,7 +806,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
                 break;
             case StompCommand.Message:
-                var message = new StompMessage(this, frame, session.Connection, session.Version);
+                var message = new StompMessage(this, BeforeMessage is null ? frame : Intercept(frame), session.Connection, session.Version);
                 if (_watchers.TryGet(message.Subscription, out var watcher))
                 {
                     Deliver(watcher, o => o.OnNext(message));
@@ -839,6 +864,27 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, session.Connection.Endpoint, Error: reason));
     }
 
+    private Frame Intercept(Frame frame)
+    {
+        try
+        {
+            return BeforeMessage?.Invoke(frame) ?? frame;
+        }
+#pragma warning disable CA1031 // A listener's fault must not reach the read loop: the message goes on unchanged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ReportObserverFault(e);
+            return frame;
+        }
+    }
+
+    private IObservable<T> Delivered<T>(IObservable<T> stream, Action<Exception>? onObserverFault = null) =>
+        _options.DeliveryScheduler is { } scheduler ? new ScheduledDelivery<T>(stream, scheduler, onObserverFault ?? ReportObserverFault) : stream;
+
+    /// <summary>An observer of <see cref="Errors"/> that throws is only logged: reporting it on Errors could loop.</summary>
+    private void ReportErrorsObserverFault(Exception e) => Log.ObserverFault(_log, e);
+
     private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call)
     {
         try
@@ -890,6 +936,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _messages.OnCompleted();
         _receipts.OnCompleted();
         _heartbeats.OnCompleted();
+        _sent.OnCompleted();
         _errors.OnCompleted();
     }
 

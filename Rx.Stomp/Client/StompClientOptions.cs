@@ -105,6 +105,15 @@ public sealed record StompClientOptions
     /// <summary>The clock of every timeout and heart-beat; a <c>TestScheduler</c> in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
+    /// <summary>
+    /// Where the client's streams and watches call <c>OnNext</c> (stomp.py's <c>override_threading</c>): by default
+    /// (<see langword="null"/>) on the connection's read loop, with no thread switch; given a scheduler (a UI
+    /// dispatcher's, an <c>EventLoopScheduler</c>, <c>TaskPoolScheduler.Default</c>…), every subscription is delivered
+    /// through it, one call at a time and in wire order per subscription. An exception thrown by an observer there
+    /// is reported on <see cref="StompClient.Errors"/> just as on the read loop.
+    /// </summary>
+    public IScheduler? DeliveryScheduler { get; init; }
+
     /// <summary>Where the client logs; frames are logged at Trace level with secrets redacted.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
