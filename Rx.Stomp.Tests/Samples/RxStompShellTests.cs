@@ -101,6 +101,47 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task An_ack_inside_a_transaction_takes_effect_at_commit_and_not_after_abort()
+    {
+        // Each step is a shell of its own: a broker gives unacknowledged messages back when their connection ends
+        // (RabbitMQ keeps them from other consumers until then, even after UNSUBSCRIBE).
+        var queue = NewQueue();
+        using var aborted = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue} client-individual
+            sendrec {queue} x
+            wait 1
+            begin
+            ack all
+            abort
+            """, ["shell", .. _target.Args]);
+        using var committed = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue} client-individual
+            wait 1
+            begin
+            ack all
+            commit
+            """, ["shell", .. _target.Args]);
+        using var after = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue}
+            sendrec {queue} marker
+            wait 1
+            """, ["shell", .. _target.Args]);
+
+        Assert.That(new[] { aborted.ExitCode, committed.ExitCode, after.ExitCode }, Is.All.Zero, aborted.Transcript + committed.Transcript + after.Transcript);
+        Assert.That(aborted.Stdout.TakeLast(2), Is.EqualTo(new[] { "Began a transaction.", "Aborted the transaction." }), aborted.Transcript);
+        var (redelivered, results) = ShellTranscript.Split(committed.Stdout);
+        Assert.That(redelivered, Is.EqualTo(new[] { $"MESSAGE {queue} id:* | x" }), committed.Transcript);
+        Assert.That(results, Is.EqualTo(new[]
+        {
+            $"Subscribed to {queue} (ack client-individual, id 1).",
+            "Began a transaction.",
+            "Acknowledged 1 message.",
+            "Committed the transaction.",
+        }), committed.Transcript);
+        Assert.That(ShellTranscript.Split(after.Stdout).Messages, Is.EqualTo(new[] { $"MESSAGE {queue} | marker" }), after.Transcript);
+    }
+
+    [Test]
     public async Task Nack_gives_a_message_back_and_ack_by_id_settles_the_redelivery()
     {
         var queue = NewQueue();
