@@ -61,7 +61,7 @@ public sealed class RxStompOfflineTests
     }
 
     /// <summary>A port that nothing listens on: one the system just handed out and took back.</summary>
-    private static string FreePort()
+    internal static string FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

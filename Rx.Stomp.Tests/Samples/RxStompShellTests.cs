@@ -343,6 +343,16 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task A_refused_frame_prints_the_error_frame_and_exits_2()
+    {
+        using var shell = await RxStompProcess.RunWithInputAsync("sendrec /no-such-kind/x hello", ["shell", .. _target.Args]);
+
+        Assert.That(shell.ExitCode, Is.EqualTo(2), shell.Transcript);
+        Assert.That(shell.Stdout, Has.Some.StartsWith("ERROR "), shell.Transcript);
+        Assert.That(shell.Stderr[1], Does.Not.Contain("\n"), shell.Transcript);
+    }
+
+    [Test]
     public async Task A_timed_out_wait_alone_exits_3()
     {
         using var shell = await RxStompProcess.RunWithInputAsync("wait 1 0.2", ["shell", .. _target.Args]);
