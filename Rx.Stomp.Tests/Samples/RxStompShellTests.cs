@@ -267,6 +267,21 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task Send_count_sends_that_many_messages_and_prints_nothing_when_redirected()
+    {
+        var queue = NewQueue();
+        var listen = Start(["listen", queue, "--count", "25", "--json", .. _target.Args]);
+        await listen.WaitForStderrAsync(l => l == $"listening on {queue}");
+
+        using var send = await RxStompProcess.RunAsync(["send", queue, "--body", "again", "--count", "25", "--receipt", .. _target.Args]);
+
+        Assert.That(send.ExitCode, Is.EqualTo(0), send.Transcript);
+        Assert.That(send.Output, Is.Empty, "no progress bar when redirected: " + send.Transcript);
+        Assert.That(await listen.WaitForExitAsync(), Is.EqualTo(0), listen.Transcript);
+        Assert.That(listen.Stdout, Has.Count.EqualTo(25), listen.Transcript);
+    }
+
+    [Test]
     public async Task Stats_counts_from_stats_on_and_stops_at_stats_off()
     {
         var topic = NewTopic();
