@@ -54,7 +54,7 @@ internal sealed class ShellSession : IAsyncDisposable
     public ShellStats Stats { get; }
 
     /// <summary>The transaction that send, ack and nack go in, from <c>begin</c> to <c>commit</c> or <c>abort</c>.</summary>
-    public StompTransaction? Transaction { get; set; }
+    public ShellTransaction? Transaction { get; set; }
 
     /// <summary>Whether <c>quit</c> was given.</summary>
     public bool QuitRequested { get; private set; }
@@ -83,6 +83,23 @@ internal sealed class ShellSession : IAsyncDisposable
     }
 
     public void RequestQuit() => QuitRequested = true;
+
+    /// <summary>
+    /// Runs <paramref name="frames"/>, which send frames (in the open transaction, if any) and wait for their
+    /// receipts, then prints <paramref name="confirmation"/>. Inside a transaction it returns once the frames are
+    /// sent: the transaction keeps the wait, and <c>commit</c> prints the confirmation (<see cref="ShellTransaction"/>).
+    /// </summary>
+    public async Task ConfirmAsync(Func<StompTransaction?, CancellationToken, Task> frames, string confirmation, CancellationToken cancellationToken)
+    {
+        if (Transaction is { } transaction)
+        {
+            transaction.Defer(frames(transaction.Inner, transaction.Abandoned), confirmation);
+            return;
+        }
+
+        await frames(null, cancellationToken);
+        Output.Line(confirmation);
+    }
 
     /// <summary>Runs one line: a failure is printed (prefixed with <paramref name="where"/>) and recorded, and the shell goes on.</summary>
     public async Task ExecuteAsync(string line, CancellationToken cancellationToken, string? where = null)

@@ -25,6 +25,7 @@ public sealed class RxStompOfflineTests
     [TestCase("listen", "/topic/x", "--heartbeats", "1000", "--heartbeats")]
     [TestCase("listen", "/topic/x", "-S", "1.3", "--protocol")]
     [TestCase("send", "/topic/x", "--port", "70000", "--port")]
+    [TestCase("send", "/topic/x", "--count", "0", "--count")]
     [TestCase("send", "/topic/x", "--header", "no-colon", "--header")]
     [TestCase("send", "/topic/x", "--url", "http://u:" + Password + "@h/", "--url")]
     [TestCase("send", "/topic/x", "--no-such-option", "x", "no-such-option")]
@@ -61,7 +62,7 @@ public sealed class RxStompOfflineTests
     }
 
     /// <summary>A port that nothing listens on: one the system just handed out and took back.</summary>
-    private static string FreePort()
+    internal static string FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

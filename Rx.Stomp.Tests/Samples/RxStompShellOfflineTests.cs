@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Rx.Stomp.Broker;
 
 namespace Rx.Stomp.Tests.Samples;
@@ -63,7 +61,7 @@ public sealed class RxStompShellOfflineTests
     [Test]
     public async Task An_unreachable_broker_exits_2_with_one_line()
     {
-        using var shell = await RxStompProcess.RunAsync("shell", "-H", "127.0.0.1", "-P", FreePort(), "-W", "Shell-Secret-7");
+        using var shell = await RxStompProcess.RunAsync("shell", "-H", "127.0.0.1", "-P", RxStompOfflineTests.FreePort(), "-W", "Shell-Secret-7");
 
         Assert.That(shell.ExitCode, Is.EqualTo(2), shell.Transcript);
         Assert.That(shell.Stderr.Single(), Does.StartWith("rxstomp: ").And.Contain("127.0.0.1"));
@@ -143,14 +141,5 @@ public sealed class RxStompShellOfflineTests
         File.WriteAllText(path, text);
         _files.Add(path);
         return path;
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -101,6 +101,47 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task An_ack_inside_a_transaction_takes_effect_at_commit_and_not_after_abort()
+    {
+        // Each step is a shell of its own: a broker gives unacknowledged messages back when their connection ends
+        // (RabbitMQ keeps them from other consumers until then, even after UNSUBSCRIBE).
+        var queue = NewQueue();
+        using var aborted = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue} client-individual
+            sendrec {queue} x
+            wait 1
+            begin
+            ack all
+            abort
+            """, ["shell", .. _target.Args]);
+        using var committed = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue} client-individual
+            wait 1
+            begin
+            ack all
+            commit
+            """, ["shell", .. _target.Args]);
+        using var after = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue}
+            sendrec {queue} marker
+            wait 1
+            """, ["shell", .. _target.Args]);
+
+        Assert.That(new[] { aborted.ExitCode, committed.ExitCode, after.ExitCode }, Is.All.Zero, aborted.Transcript + committed.Transcript + after.Transcript);
+        Assert.That(aborted.Stdout.TakeLast(2), Is.EqualTo(new[] { "Began a transaction.", "Aborted the transaction." }), aborted.Transcript);
+        var (redelivered, results) = ShellTranscript.Split(committed.Stdout);
+        Assert.That(redelivered, Is.EqualTo(new[] { $"MESSAGE {queue} id:* | x" }), committed.Transcript);
+        Assert.That(results, Is.EqualTo(new[]
+        {
+            $"Subscribed to {queue} (ack client-individual, id 1).",
+            "Began a transaction.",
+            "Acknowledged 1 message.",
+            "Committed the transaction.",
+        }), committed.Transcript);
+        Assert.That(ShellTranscript.Split(after.Stdout).Messages, Is.EqualTo(new[] { $"MESSAGE {queue} | marker" }), after.Transcript);
+    }
+
+    [Test]
     public async Task Nack_gives_a_message_back_and_ack_by_id_settles_the_redelivery()
     {
         var queue = NewQueue();
@@ -226,6 +267,21 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task Send_count_sends_that_many_messages_and_prints_nothing_when_redirected()
+    {
+        var queue = NewQueue();
+        var listen = Start(["listen", queue, "--count", "25", "--json", .. _target.Args]);
+        await listen.WaitForStderrAsync(l => l == $"listening on {queue}");
+
+        using var send = await RxStompProcess.RunAsync(["send", queue, "--body", "again", "--count", "25", "--receipt", .. _target.Args]);
+
+        Assert.That(send.ExitCode, Is.EqualTo(0), send.Transcript);
+        Assert.That(send.Output, Is.Empty, "no progress bar when redirected: " + send.Transcript);
+        Assert.That(await listen.WaitForExitAsync(), Is.EqualTo(0), listen.Transcript);
+        Assert.That(listen.Stdout, Has.Count.EqualTo(25), listen.Transcript);
+    }
+
+    [Test]
     public async Task Stats_counts_from_stats_on_and_stops_at_stats_off()
     {
         var topic = NewTopic();
@@ -299,6 +355,16 @@ public sealed class RxStompShellTests(string targetName)
             $"{name}:9: wait: 1 of 2 messages within 0.5 s.",
         }), shell.Transcript);
         Assert.That(shell.Stdout, Does.Contain("still working"), shell.Transcript);
+    }
+
+    [Test]
+    public async Task A_refused_frame_prints_the_error_frame_and_exits_2()
+    {
+        using var shell = await RxStompProcess.RunWithInputAsync("sendrec /no-such-kind/x hello", ["shell", .. _target.Args]);
+
+        Assert.That(shell.ExitCode, Is.EqualTo(2), shell.Transcript);
+        Assert.That(shell.Stdout, Has.Some.StartsWith("ERROR "), shell.Transcript);
+        Assert.That(shell.Stderr[1], Does.Not.Contain("\n"), shell.Transcript);
     }
 
     [Test]

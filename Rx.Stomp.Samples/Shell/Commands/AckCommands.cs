@@ -19,18 +19,21 @@ internal static class AckCommands
         "Names messages as 'ack' does. Inside a transaction it takes effect at commit.",
         [ArgumentKind.MessageId, ArgumentKind.Subscribed], 1, (shell, args, ct) => SettleAsync(shell, args, nack: true, ct));
 
-    private static async Task SettleAsync(ShellSession shell, ShellArgs args, bool nack, CancellationToken cancellationToken)
+    private static Task SettleAsync(ShellSession shell, ShellArgs args, bool nack, CancellationToken cancellationToken)
     {
         var messages = args[0] == PendingAcks.All ? shell.Pending.TakeAll() : [shell.Pending.Take(args[0], args.Optional(1))];
-        foreach (var message in messages)
-        {
-            var settling = nack
-                ? message.NackAsync(shell.Transaction, receipt: true, cancellationToken: cancellationToken)
-                : message.AckAsync(shell.Transaction, receipt: true, cancellationToken: cancellationToken);
-            await settling;
-        }
-
         var verb = nack ? "Refused" : "Acknowledged";
-        shell.Output.Line(messages.Count == 1 ? $"{verb} 1 message." : $"{verb} {messages.Count} messages.");
+        return shell.ConfirmAsync(
+            async (transaction, ct) =>
+            {
+                foreach (var message in messages)
+                {
+                    await (nack
+                        ? message.NackAsync(transaction, receipt: true, cancellationToken: ct)
+                        : message.AckAsync(transaction, receipt: true, cancellationToken: ct));
+                }
+            },
+            messages.Count == 1 ? $"{verb} 1 message." : $"{verb} {messages.Count} messages.",
+            cancellationToken);
     }
 }

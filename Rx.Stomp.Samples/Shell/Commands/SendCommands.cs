@@ -11,7 +11,7 @@ internal static class SendCommands
         "send", "send <destination> <message>", "Send a message (the rest of the line, as UTF-8).",
         "Sends without waiting for the broker: a refusal shows up as an ERROR.",
         [ArgumentKind.Destination, ArgumentKind.Text], 2,
-        (shell, args, ct) => SendAsync(shell, args[0], args[1], new SendOptions(), ct))
+        (shell, args, ct) => SendAsync(shell, shell.Transaction?.Inner, args[0], args[1], new SendOptions(), ct))
     {
         TextLast = true,
     };
@@ -38,14 +38,14 @@ internal static class SendCommands
         + "the message saves the file (see --save-dir) instead of printing it.",
         [ArgumentKind.Destination, ArgumentKind.Path, ArgumentKind.Path], 2, SendFileAsync);
 
-    private static async Task SendWithReceiptAsync(ShellSession shell, ShellArgs args, CancellationToken cancellationToken)
-    {
-        await SendAsync(shell, args[0], args[1], new SendOptions { Receipt = true }, cancellationToken);
-        shell.Output.Line($"Sent to {args[0]}; the broker confirmed it (RECEIPT).");
-    }
+    private static Task SendWithReceiptAsync(ShellSession shell, ShellArgs args, CancellationToken cancellationToken) =>
+        shell.ConfirmAsync(
+            (transaction, ct) => SendAsync(shell, transaction, args[0], args[1], new SendOptions { Receipt = true }, ct),
+            $"Sent to {args[0]}; the broker confirmed it (RECEIPT).",
+            cancellationToken);
 
     private static Task SendReplyAsync(ShellSession shell, ShellArgs args, CancellationToken cancellationToken) =>
-        SendAsync(shell, args[0], args[2], new SendOptions { Headers = StompHeaders.Create(("correlation-id", args[1])) }, cancellationToken);
+        SendAsync(shell, shell.Transaction?.Inner, args[0], args[2], new SendOptions { Headers = StompHeaders.Create(("correlation-id", args[1])) }, cancellationToken);
 
     private static async Task SendFileAsync(ShellSession shell, ShellArgs args, CancellationToken cancellationToken)
     {
@@ -60,15 +60,17 @@ internal static class SendCommands
             }
         }
 
-        await SendAsync(shell, args[0], Convert.ToBase64String(content), new SendOptions { Headers = headers, Receipt = true }, cancellationToken);
-        shell.Output.Line($"Sent {Path.GetFileName(path)} ({content.Length} bytes) to {args[0]}; the broker confirmed it (RECEIPT).");
+        await shell.ConfirmAsync(
+            (transaction, ct) => SendAsync(shell, transaction, args[0], Convert.ToBase64String(content), new SendOptions { Headers = headers, Receipt = true }, ct),
+            $"Sent {Path.GetFileName(path)} ({content.Length} bytes) to {args[0]}; the broker confirmed it (RECEIPT).",
+            cancellationToken);
     }
 
-    private static async Task SendAsync(ShellSession shell, string destination, string text, SendOptions options, CancellationToken cancellationToken)
+    private static async Task SendAsync(ShellSession shell, StompTransaction? transaction, string destination, string text, SendOptions options, CancellationToken cancellationToken)
     {
         shell.Remember(destination);
         var body = Encoding.UTF8.GetBytes(text);
-        await (shell.Transaction is { } transaction
+        await (transaction is not null
             ? transaction.SendAsync(destination, body, options, cancellationToken)
             : shell.Client.SendAsync(destination, body, options, cancellationToken));
         shell.Stats.Sent();

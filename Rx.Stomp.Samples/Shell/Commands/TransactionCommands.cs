@@ -13,7 +13,8 @@ internal static class TransactionCommands
 
     public static readonly ShellVerb Commit = new(
         "commit", "commit", "Commit the transaction: what it holds takes effect.",
-        "Sends COMMIT and waits for the broker's RECEIPT.",
+        "Sends COMMIT and waits for the broker's RECEIPT, then confirms the sendrec, sendfile, ack and nack inside\n"
+        + "(a broker may hold their receipts until the commit).",
         [], 0, (shell, _, ct) => EndAsync(shell, commit: true, ct));
 
     public static readonly ShellVerb Abort = new(
@@ -31,7 +32,7 @@ internal static class TransactionCommands
             throw new UsageException("Already in a transaction: commit or abort it first.");
         }
 
-        shell.Transaction = await shell.Client.BeginTransactionAsync(receipt: true, cancellationToken);
+        shell.Transaction = new ShellTransaction(await shell.Client.BeginTransactionAsync(receipt: true, cancellationToken));
         shell.Output.Line("Began a transaction.");
     }
 
@@ -40,15 +41,23 @@ internal static class TransactionCommands
         var transaction = shell.Transaction ?? throw new UsageException("Not in a transaction: 'begin' starts one.");
         // Whatever the answer, the transaction is over: a failed COMMIT means the broker discarded it.
         shell.Transaction = null;
-        if (commit)
+        await using (transaction)
         {
-            await transaction.CommitAsync(receipt: true, cancellationToken);
-            shell.Output.Line("Committed the transaction.");
-        }
-        else
-        {
-            await transaction.AbortAsync(receipt: true, cancellationToken);
-            shell.Output.Line("Aborted the transaction.");
+            if (commit)
+            {
+                foreach (var (wait, confirmation) in await transaction.CommitAsync(cancellationToken))
+                {
+                    await wait.WaitAsync(cancellationToken);
+                    shell.Output.Line(confirmation);
+                }
+
+                shell.Output.Line("Committed the transaction.");
+            }
+            else
+            {
+                await transaction.AbortAsync(cancellationToken);
+                shell.Output.Line("Aborted the transaction.");
+            }
         }
     }
 }
