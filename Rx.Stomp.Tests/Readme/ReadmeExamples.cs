@@ -263,7 +263,7 @@ public partial class ReadmeExamples
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); directory is not null; directory = directory.Parent)
         {
