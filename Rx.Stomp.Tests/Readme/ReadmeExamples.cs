@@ -221,7 +221,7 @@ public partial class ReadmeExamples
 
         #region README delivery-scheduler
         // Every stream and watch of this client calls OnNext on uiThread (any IScheduler: a dispatcher's, an event loop...).
-        var options = Embedded.Options(broker) with { DeliveryScheduler = uiThread };
+        var options = new StompClientOptions { Endpoints = [broker.Endpoint], DeliveryScheduler = uiThread };
         await using var client = new StompClient(options);
         using var status = client.State.Subscribe(state => names.OnNext(Thread.CurrentThread.Name));
         await client.ConnectAsync();
