@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
@@ -11,6 +12,7 @@ using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
 using Rx.Stomp.Requests;
 using Rx.Stomp.Tests.Support;
+using Rx.Stomp.Transport.Multicast;
 
 namespace Rx.Stomp.Tests.Readme;
 
@@ -231,6 +233,28 @@ public partial class ReadmeExamples
     }
 
     [Test]
+    public async Task Multicast_without_a_broker()
+    {
+        var group = Transport.MulticastTransportTests.NewGroup();
+        var listening = new ReplaySubject<StompMessage>();
+        await using var listener = new StompClient(new StompClientOptions { Endpoints = [group], Transport = new MulticastTransport(new MulticastTransportOptions { Interface = IPAddress.Loopback }) });
+        await listener.ConnectAsync();
+        var subscribed = listener.Receipts.WhenAsync(_ => true);
+        using var watch = listener.Watch("/topic/chat").Subscribe(listening);
+        await subscribed;
+
+        #region README multicast
+        // No broker: each client is a peer of a UDP multicast group (stomp.py's MulticastConnection), here on this machine only.
+        var transport = new MulticastTransport(new MulticastTransportOptions { Interface = IPAddress.Loopback });
+        await using var peer = new StompClient(new StompClientOptions { Endpoints = [group], Transport = transport });
+        await peer.ConnectAsync();
+        await peer.SendAsync("/topic/chat", "hello, group");     // one datagram; every peer's subscriptions to /topic/chat get it
+        #endregion
+
+        Assert.That((await listening.WhenAsync(_ => true)).Text(), Is.EqualTo("hello, group"));
+    }
+
+    [Test]
     public void The_readme_shows_every_recipe_as_it_is_here()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
@@ -239,7 +263,7 @@ public partial class ReadmeExamples
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
             "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
-            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler",
+            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
         }));
         Assert.Multiple(() =>
         {

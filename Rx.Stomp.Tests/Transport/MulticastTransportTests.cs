@@ -18,7 +18,7 @@ public class MulticastTransportTests
     private static readonly MulticastTransport OnLoopback = new(new MulticastTransportOptions { Interface = IPAddress.Loopback, TimeToLive = 0 });
 
     /// <summary>A group and a port no other test uses.</summary>
-    private static StompEndpoint NewGroup()
+    internal static StompEndpoint NewGroup()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
