@@ -11,22 +11,10 @@ namespace Rx.Stomp.Tests.Broker;
 /// <summary>StompClient end to end against the embedded broker, faults included.</summary>
 public class BrokerClientTests
 {
-    private static readonly BackoffPolicy Fast = new() { InitialDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = BackoffPolicy.Unlimited };
+    private static StompClientOptions Options(StompBroker broker) => Embedded.Options(broker);
 
-    private static StompClientOptions Options(StompBroker broker) => new()
-    {
-        Endpoints = [broker.Endpoint],
-        Reconnect = Fast,
-        ConnectRetry = Fast with { MaxAttempts = 1 },
-        ReceiptTimeout = Observed.Guard,
-    };
-
-    private static async Task<StompClient> ConnectAsync(StompBroker broker, Func<StompClientOptions, StompClientOptions>? configure = null)
-    {
-        var client = new StompClient((configure ?? (o => o))(Options(broker)));
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
-        return client;
-    }
+    private static Task<StompClient> ConnectAsync(StompBroker broker, Func<StompClientOptions, StompClientOptions>? configure = null) =>
+        Embedded.ConnectAsync(broker, configure);
 
     /// <summary>Subscribes <paramref name="observer"/> to a watch and returns once the broker has the subscription.</summary>
     private static async Task<IDisposable> WatchAsync(StompBroker broker, StompClient client, string destination, IObserver<StompMessage> observer, SubscribeOptions? options = null)

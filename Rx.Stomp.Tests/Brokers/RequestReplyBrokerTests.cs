@@ -11,6 +11,19 @@ public class RequestReplyBrokerTests(Broker broker) : BrokerTest(broker)
     private static Task<Reply> Echo(StompMessage request, CancellationToken cancellationToken) =>
         Task.FromResult(Reply.Text("echo:" + request.Text()));
 
+    /// <summary>A server answering on a new queue, and a client; returns once a first message went through the server.</summary>
+    private async Task<(StompClient Client, string Queue, Recorder<StompMessage> Served)> ServeAsync()
+    {
+        var server = await ConnectAsync();
+        var client = await ConnectAsync();
+        var queue = NewQueue("rpc");
+        var served = Record(server.Replies(queue, Echo));
+        // A message without reply-to: handled, not answered; once it is through, the server's subscription is live.
+        await Within(client.SendAsync(queue, "warm-up", new SendOptions { Receipt = true }), "warm-up receipt");
+        await served.TakeAsync(1, Timeout);
+        return (client, queue, served);
+    }
+
     [Test]
     public async Task A_request_through_a_temporary_reply_queue_gets_its_reply()
     {
@@ -19,12 +32,7 @@ public class RequestReplyBrokerTests(Broker broker) : BrokerTest(broker)
             Assert.Ignore("/temp-queue/ is RabbitMQ's.");
         }
 
-        var server = await ConnectAsync();
-        var client = await ConnectAsync();
-        var queue = NewQueue("rpc");
-        var served = Record(server.Replies(queue, Echo));
-        await Within(client.SendAsync(queue, "warm-up", new SendOptions { Receipt = true }), "warm-up receipt");
-        await served.TakeAsync(1, Timeout);
+        var (client, queue, served) = await ServeAsync();
 
         var reply = await client.RequestAsync(queue, "ping"u8.ToArray(), new RequestOptions { Timeout = Timeout });
 
@@ -36,12 +44,7 @@ public class RequestReplyBrokerTests(Broker broker) : BrokerTest(broker)
     [Test]
     public async Task A_request_through_a_named_reply_queue_gets_its_reply()
     {
-        var server = await ConnectAsync();
-        var client = await ConnectAsync();
-        var queue = NewQueue("rpc");
-        var served = Record(server.Replies(queue, Echo));
-        await Within(client.SendAsync(queue, "warm-up", new SendOptions { Receipt = true }), "warm-up receipt");
-        await served.TakeAsync(1, Timeout);
+        var (client, queue, _) = await ServeAsync();
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
             client.RequestAsync(queue, System.Text.Encoding.UTF8.GetBytes($"p{i}"), new RequestOptions { ReplyTo = NewQueue("replies-" + i), Timeout = Timeout })));

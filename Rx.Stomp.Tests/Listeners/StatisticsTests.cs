@@ -31,12 +31,12 @@ public class StatisticsTests
         await inbox.TakeAsync(3);
         await statistics.WhenAsync(s => s.HeartbeatsReceived >= 1);
         broker.Faults.SendErrorToAll("bye");
-        var last = await statistics.WhenAsync(s => s.Connections == 1);
+        // Reconnected after the ERROR: every disconnect so far is followed by a connection.
+        var last = await statistics.WhenAsync(s => s.Errors == 1 && s.Connections >= 1 && s.Connections == s.Disconnects);
 
         Assert.That(last.MessagesSent, Is.EqualTo(3));
         Assert.That(last.MessagesReceived, Is.EqualTo(3));
-        Assert.That(last.Errors, Is.EqualTo(1));
-        Assert.That(last.Disconnects, Is.EqualTo(1));
+        Assert.That(last.Disconnects, Is.EqualTo(1 + last.HeartbeatTimeouts), "the ERROR's, and one per heart-beat timeout if a loaded machine caused any");
         Assert.That(last.HeartbeatsReceived, Is.GreaterThanOrEqualTo(1));
         Assert.That(await statistics.WhenAsync(_ => true), Is.EqualTo(StompStatistics.Zero));
     }

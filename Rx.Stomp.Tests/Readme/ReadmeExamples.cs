@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
@@ -11,6 +12,7 @@ using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
 using Rx.Stomp.Requests;
 using Rx.Stomp.Tests.Support;
+using Rx.Stomp.Transport.Multicast;
 
 namespace Rx.Stomp.Tests.Readme;
 
@@ -221,13 +223,35 @@ public partial class ReadmeExamples
 
         #region README delivery-scheduler
         // Every stream and watch of this client calls OnNext on uiThread (any IScheduler: a dispatcher's, an event loop...).
-        var options = Embedded.Options(broker) with { DeliveryScheduler = uiThread };
+        var options = new StompClientOptions { Endpoints = [broker.Endpoint], DeliveryScheduler = uiThread };
         await using var client = new StompClient(options);
         using var status = client.State.Subscribe(state => names.OnNext(Thread.CurrentThread.Name));
         await client.ConnectAsync();
         #endregion
 
         Assert.That((await names.TakeAsync(2)).Distinct(), Is.EqualTo(new[] { "ui" }));
+    }
+
+    [Test]
+    public async Task Multicast_without_a_broker()
+    {
+        var group = Transport.MulticastTransportTests.NewGroup();
+        var listening = new ReplaySubject<StompMessage>();
+        await using var listener = new StompClient(new StompClientOptions { Endpoints = [group], Transport = new MulticastTransport(new MulticastTransportOptions { Interface = IPAddress.Loopback }) });
+        await listener.ConnectAsync();
+        var subscribed = listener.Receipts.WhenAsync(_ => true);
+        using var watch = listener.Watch("/topic/chat").Subscribe(listening);
+        await subscribed;
+
+        #region README multicast
+        // No broker: each client is a peer of a UDP multicast group (stomp.py's MulticastConnection), here on this machine only.
+        var transport = new MulticastTransport(new MulticastTransportOptions { Interface = IPAddress.Loopback });
+        await using var peer = new StompClient(new StompClientOptions { Endpoints = [group], Transport = transport });
+        await peer.ConnectAsync();
+        await peer.SendAsync("/topic/chat", "hello, group");     // one datagram; every peer's subscriptions to /topic/chat get it
+        #endregion
+
+        Assert.That((await listening.WhenAsync(_ => true)).Text(), Is.EqualTo("hello, group"));
     }
 
     [Test]
@@ -239,7 +263,7 @@ public partial class ReadmeExamples
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
             "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
-            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler",
+            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
         }));
         Assert.Multiple(() =>
         {
@@ -263,7 +287,7 @@ public partial class ReadmeExamples
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); directory is not null; directory = directory.Parent)
         {

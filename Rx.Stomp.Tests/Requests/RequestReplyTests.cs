@@ -107,6 +107,21 @@ public class RequestReplyTests
     }
 
     [Test]
+    public async Task Request_options_that_cannot_work_are_refused_before_anything_is_sent()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var sent = new List<Rx.Stomp.Frames.Frame>();
+        using var recording = client.Sent.Subscribe(sent.Add);
+
+        Assert.ThrowsAsync<ArgumentException>(() => client.RequestAsync("/queue/x", "?"u8.ToArray(), ReplyQueue with { ReplyTo = "" }));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.RequestAsync("/queue/x", "?"u8.ToArray(), ReplyQueue with { Timeout = TimeSpan.Zero }));
+        Assert.ThrowsAsync<ArgumentException>(() => client.RequestAsync("", "?"u8.ToArray(), ReplyQueue));
+
+        Assert.That(sent, Is.Empty);
+    }
+
+    [Test]
     public async Task Replying_to_a_message_without_reply_to_is_a_clear_error()
     {
         await using var broker = await StompBroker.StartAsync();

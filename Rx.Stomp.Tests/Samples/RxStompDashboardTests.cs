@@ -29,6 +29,21 @@ public sealed partial class RxStompDashboardTests
     }
 
     [Test]
+    public async Task Given_a_broker_address_it_watches_that_broker_instead()
+    {
+        var rabbit = Brokers.Broker.RabbitMq;
+        await rabbit.RequireAsync();
+
+        using var run = await RxStompProcess.RunAsync(["dashboard", "/topic/rxstomp-dashboard-test", "--updates", "2", "--interval", "200", .. rabbit.Args]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Transcript);
+        var stdout = string.Join('\n', run.Stdout);
+        Assert.That(UpdatePattern().Count(stdout), Is.EqualTo(2), run.Transcript);
+        Assert.That(stdout, Does.Contain($"Connected to {rabbit.Endpoint}").And.Contain("server RabbitMQ/"), run.Transcript);
+        Assert.That(RowPattern().Count(stdout), Is.EqualTo(2), run.Transcript);
+    }
+
+    [Test]
     public async Task A_bad_interval_exits_1_naming_the_option()
     {
         using var run = await RxStompProcess.RunAsync("dashboard", "--interval", "often");
@@ -40,6 +55,6 @@ public sealed partial class RxStompDashboardTests
     [GeneratedRegex(@"rxstomp dashboard — update (\d+)")]
     private static partial Regex UpdatePattern();
 
-    [GeneratedRegex(@"│ (?<d>/topic/\w+)\s+│\s+(?<n>\d+) │")]
+    [GeneratedRegex(@"│ (?<d>/topic/[\w.-]+)\s+│\s+(?<n>\d+) │")]
     private static partial Regex RowPattern();
 }

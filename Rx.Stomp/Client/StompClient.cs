@@ -83,7 +83,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over:
-    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread, one call at a time. Hot.
+    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread (or through
+    /// <see cref="StompClientOptions.DeliveryScheduler"/>), one call at a time. Hot.
     /// </summary>
     public IObservable<Frame> Sent => Delivered(_sent);
 

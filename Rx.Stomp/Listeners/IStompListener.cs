@@ -8,8 +8,9 @@ namespace Rx.Stomp.Listeners;
 /// stomp.py's <c>ConnectionListener</c>, for code ported from it: callbacks attached to a client by name with
 /// <see cref="StompListeners.SetListener"/>. Every member has an empty default, so a listener implements only
 /// what it needs. The callbacks are driven by the client's streams, so they run where those streams deliver
-/// (the read loop, or <see cref="StompClientOptions.DeliveryScheduler"/>) — except <see cref="OnSend"/> and
-/// <see cref="OnDisconnecting"/>, on the sending caller's thread. New code should prefer the streams themselves.
+/// (the read loop, or <see cref="StompClientOptions.DeliveryScheduler"/>); <see cref="OnSend"/> and
+/// <see cref="OnDisconnecting"/> come from <see cref="StompClient.Sent"/>, on the sending caller's thread unless a
+/// delivery scheduler is set. New code should prefer the streams themselves.
 /// </summary>
 public interface IStompListener
 {
