@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rx.Stomp.Samples.Bench;
 using Rx.Stomp.Samples.Cli;
 using Rx.Stomp.Samples.Demo;
 using Rx.Stomp.Samples.Listen;
@@ -19,6 +20,8 @@ app.Configure(config =>
         .WithExample("listen", "/queue/orders", "--count", "1", "--json");
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
+    config.AddCommand<BenchCommand>("bench")
+        .WithExample("bench", "--peer", "../shared/bench", "--compare", "../shared/bench", "--repeat", "3");
 });
 
 try
