@@ -759,7 +759,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 var message = new StompMessage(this, frame, session.Connection, session.Version);
                 if (_watchers.TryGet(message.Subscription, out var watcher))
                 {
-                    Deliver(watcher, o => o.OnNext(message));
+                    Deliver(watcher, message, static (o, m) => o.OnNext(m));
                 }
 
                 _messages.OnNext(message);
@@ -812,11 +812,14 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, session.Connection.Endpoint, Error: reason));
     }
 
-    private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call)
+    private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call) => Deliver(watcher, call, static (o, c) => c(o));
+
+    /// <summary>Calls the watcher's observer; the state lets the per-message call be a static lambda, which allocates nothing.</summary>
+    private void Deliver<TState>(Watcher watcher, TState state, Action<IObserver<StompMessage>, TState> call)
     {
         try
         {
-            call(watcher.Observer);
+            call(watcher.Observer, state);
         }
 #pragma warning disable CA1031 // A watcher's fault must not reach the read loop; it is reported instead.
         catch (Exception e)

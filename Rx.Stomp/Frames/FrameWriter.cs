@@ -40,16 +40,20 @@ public sealed class FrameWriter
         var escaped = Version >= StompVersion.V11 && frame.Command.IsEscaped();
 
         // Every check before the first byte: a refused frame must leave nothing half-written in the output.
-        foreach (var header in frame.Headers)
+        // Indexed, not foreach: the headers' enumerator is an interface, and boxing it would allocate per frame.
+        var headers = frame.Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
+            var header = headers[i];
             HeaderText.Check(header.Key, escaped, Version, isName: true, frame.Command);
             HeaderText.Check(header.Value, escaped, Version, isName: false, frame.Command);
         }
 
         output.Write(frame.Command.ToWireBytes());
         output.Write("\n"u8);
-        foreach (var header in frame.Headers)
+        for (var i = 0; i < headers.Count; i++)
         {
+            var header = headers[i];
             HeaderText.Write(output, header.Key, escaped);
             output.Write(":"u8);
             HeaderText.Write(output, header.Value, escaped);

@@ -23,7 +23,9 @@ internal static class HeaderText
         "exclusive", "redelivered", "original-destination",
     ];
 
-    private static readonly byte[][] KnownNameBytes = Array.ConvertAll(KnownNames, Encoding.ASCII.GetBytes);
+    /// <summary>The known names by length, so that a name is compared with the few of its length only.</summary>
+    private static readonly string[][] KnownNamesByLength = [.. Enumerable.Range(0, KnownNames.Max(n => n.Length) + 1)
+        .Select(length => KnownNames.Where(n => n.Length == length).ToArray())];
 
     private static readonly SearchValues<char> Escapable11 = SearchValues.Create("\n:\\\r");
 
@@ -32,13 +34,13 @@ internal static class HeaderText
     /// <summary>Decodes a header name or value, unescaping it when <paramref name="escaped"/>.</summary>
     public static string Decode(ReadOnlySpan<byte> raw, bool escaped, StompVersion version, bool isName, long offset)
     {
-        if (isName)
+        if (isName && raw.Length < KnownNamesByLength.Length)
         {
-            for (var i = 0; i < KnownNameBytes.Length; i++)
+            foreach (var known in KnownNamesByLength[raw.Length])
             {
-                if (raw.SequenceEqual(KnownNameBytes[i]))
+                if (Ascii.Equals(raw, known))
                 {
-                    return KnownNames[i];
+                    return known;
                 }
             }
         }
