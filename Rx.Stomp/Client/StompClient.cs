@@ -39,6 +39,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private IDisposable? _supervisor;
     private TaskCompletionSource? _connecting;
     private long _nextId;
+    private StompHeaders? _lastDestinationOnly;
     private int _disposed;
 
     /// <summary>Creates a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
@@ -391,9 +392,21 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The SEND headers: destination first, then the caller's, then content type and transaction, each once.</summary>
-    private static StompHeaders SendHeaders(string destination, SendOptions options, string? transaction)
+    private StompHeaders SendHeaders(string destination, SendOptions options, string? transaction)
     {
         var extra = options.Headers;
+        if (extra.Count == 0 && options.ContentType is null && transaction is null)
+        {
+            // The usual send names only a destination, mostly the previous one: its headers (immutable) are reused.
+            var last = _lastDestinationOnly;
+            if (last is not null && string.Equals(last[0].Value, destination, StringComparison.Ordinal))
+            {
+                return last;
+            }
+
+            return _lastDestinationOnly = StompHeaders.Create((StompHeaderNames.Destination, destination));
+        }
+
         var items = new KeyValuePair<string, string>[1 + extra.Count + (options.ContentType is null ? 0 : 1) + (transaction is null ? 0 : 1)];
         var n = 0;
         items[n++] = new(StompHeaderNames.Destination, destination);
