@@ -26,6 +26,11 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
         var report = new BenchReport(Console.Out);
         report.Header(target.Description, count, settings.Size, settings.RoundTrips, settings.Repeat);
 
+        // Untimed: the JIT's tiers and the thread pool settle, so every repetition measures the steady state.
+        var warmUp = Math.Min(count, 100_000);
+        await workloads.PublishAsync(Queue(0, settings.Size), warmUp, settings.Size, cancellationToken);
+        await workloads.ConsumeAsync(Queue(0, settings.Size), warmUp, settings.Size, cancellationToken);
+
         var runs = new List<BenchRun>();
         for (var repetition = 1; repetition <= settings.Repeat; repetition++)
         {
@@ -46,6 +51,7 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
             return ExitCodes.Success;
         }
 
+        report.SweepHeader(SweepBytes);
         var sweep = new List<SweepPoint>();
         foreach (var size in sizes)
         {

@@ -39,18 +39,28 @@ internal sealed class BenchReport(TextWriter output)
         Line($"| rtt p50 | {Micros(p50)} µs | {Micros(rawP50)} µs | {Times(p50, rawP50)} | {Fixed(cpu)} per trip | {allocated.ToString("N0", Invariant)} per trip |");
         Line($"| rtt p99 | {Micros(p99)} µs | {Micros(rawP99)} µs | {Times(p99, rawP99)} | | |");
         Line();
+        Memory();
     }
 
-    public void SweepPoint(SweepPoint point)
+    /// <summary>Whether memory stayed flat: the peak working set does not grow with the number of messages if it did.</summary>
+    private void Memory()
     {
-        if (point.Size == 0)
-        {
-            return;
-        }
-
-        Line($"| {Bytes(point.Size)} ({point.Messages:N0} msgs) | publish {MegaBytes(point.Publish, point.Size)} MB/s vs raw {MegaBytes(point.RawPublish, point.Size)} ({Percent(point.Publish, point.RawPublish)}) " +
-             $"| consume {MegaBytes(point.Consume, point.Size)} MB/s vs raw {MegaBytes(point.RawConsume, point.Size)} ({Percent(point.Consume, point.RawConsume)}) |");
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        Line($"Memory: peak working set {process.PeakWorkingSet64 / (1024 * 1024)} MiB, managed heap {GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024)} MiB after the runs, {GC.CollectionCount(2)} gen-2 collections.");
+        Line();
     }
+
+    public void SweepHeader(long bytesPerRun)
+    {
+        Line($"Throughput against body size (medians; each size moves up to {bytesPerRun / (1024 * 1024)} MiB per run):");
+        Line();
+        Line("| body size × messages | publish MB/s | raw publish MB/s | ratio | consume MB/s | raw consume MB/s | ratio |");
+        Line("|---|---|---|---|---|---|---|");
+    }
+
+    public void SweepPoint(SweepPoint point) =>
+        Line($"| {Bytes(point.Size)} × {point.Messages:N0} | {MegaBytes(point.Publish, point.Size)} | {MegaBytes(point.RawPublish, point.Size)} | {Percent(point.Publish, point.RawPublish)} " +
+             $"| {MegaBytes(point.Consume, point.Size)} | {MegaBytes(point.RawConsume, point.Size)} | {Percent(point.Consume, point.RawConsume)} |");
 
     private void Throughput(string name, IReadOnlyList<BenchRun> runs, Func<BenchRun, Figures> client, Func<BenchRun, Figures?> raw)
     {

@@ -33,7 +33,7 @@ internal sealed class BenchSettings : ConnectionSettings
     public int Repeat { get; set; } = 1;
 
     [CommandOption("--sizes <LIST>")]
-    [Description("Also measure publish and consume per body size, e.g. 16,128,1024,65536,4194304.")]
+    [Description("Also measure publish and consume per body size, e.g. 16,128,1024,65536,4000000 (raw_peer takes frames under 4 MiB).")]
     public string? Sizes { get; set; }
 
     [CommandOption("--chart <PNG>")]
