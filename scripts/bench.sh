@@ -19,6 +19,9 @@ echo "## 10 M messages against the null peer (memory stays flat)"
 if (exec 3<>/dev/tcp/127.0.0.1/61613) 2>/dev/null; then
   echo "## RabbitMQ at 127.0.0.1:61613, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   "${rxstomp[@]}" --url stomp://guest:guest@127.0.0.1:61613 --compare "$shared" --repeat 3 -n 50000
+  echo "## RabbitMQ again, socket completions inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)"
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
+    "${rxstomp[@]}" --url stomp://guest:guest@127.0.0.1:61613 --compare "$shared" --repeat 3 -n 50000
 else
   echo "## RabbitMQ: nothing listens on 127.0.0.1:61613 (bash scripts/brokers.sh start); skipped"
 fi

@@ -76,6 +76,7 @@ internal sealed class BenchReport(TextWriter output)
     {
         >= 1024 * 1024 when size % (1024 * 1024) == 0 => $"{size / (1024 * 1024)} MiB",
         >= 1024 when size % 1024 == 0 => $"{size / 1024} KiB",
+        >= 1_000_000 when size % 1_000_000 == 0 => $"{size / 1_000_000} MB",
         _ => $"{size} B",
     };
 
