@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Starts / stops the two real STOMP brokers the integration tests use, detached,
 # with every bit of state under one directory (no systemd on CI or dev machines):
-#   RabbitMQ        STOMP 127.0.0.1:61613 (all interfaces), Web-STOMP ws://127.0.0.1:15674/ws, guest/guest
-#   ActiveMQ Classic STOMP 127.0.0.1:61623, users admin/admin and guest/guest
+#   RabbitMQ        STOMP 127.0.0.1:61613 (all interfaces), Web-STOMP ws://127.0.0.1:15674/ws, guest/guest;
+#                    STOMP+TLS 61614 (client certificate verified when given), Web-STOMP wss://127.0.0.1:15673/ws
+#   ActiveMQ Classic STOMP 127.0.0.1:61623, users admin/admin and guest/guest;
+#                    STOMP+TLS 61624, STOMP+TLS requiring a client certificate 61625
+# TLS uses the throwaway test CA that scripts/certs.sh generates into $DIR/certs.
+# A broker already running without its TLS listeners (an older config) is restarted to get them.
 # Usage: scripts/brokers.sh start|stop|status
 # Env:   RXSTOMP_BROKER_DIR (default /tmp/rxstomp-brokers)
 set -euo pipefail
@@ -15,8 +19,13 @@ AMQ_PID="$AMQ_DIR/activemq.pid"
 AMQ_LOG="$AMQ_DIR/activemq.out"  # java stdout/stderr (log4j console appender too)
 
 RMQ_STOMP_PORT=61613
+RMQ_STOMP_TLS_PORT=61614
 RMQ_WS_PORT=15674
+RMQ_WSS_PORT=15673
 AMQ_STOMP_PORT=61623
+AMQ_STOMP_TLS_PORT=61624
+AMQ_STOMP_MTLS_PORT=61625
+CERTS="$DIR/certs"
 WAIT_SECONDS=60
 
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
@@ -60,9 +69,22 @@ rmq_write_config() {
   # Plugins enabled offline: no running node needed.
   echo '[rabbitmq_stomp,rabbitmq_web_stomp].' > "$RMQ_DIR/enabled_plugins"
   # loopback_users stays at its default: guest/guest works from 127.0.0.1 only.
+  # TLS: verify_peer without fail_if_no_peer_cert, so one listener serves plain TLS (no client
+  # certificate) and mutual TLS (a client certificate, which must then come from the test CA).
   cat > "$RMQ_DIR/rabbitmq.conf" <<EOF
 stomp.listeners.tcp.1 = $RMQ_STOMP_PORT
+stomp.listeners.ssl.1 = $RMQ_STOMP_TLS_PORT
+ssl_options.cacertfile = $CERTS/ca.crt
+ssl_options.certfile = $CERTS/server.crt
+ssl_options.keyfile = $CERTS/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
 web_stomp.tcp.port = $RMQ_WS_PORT
+web_stomp.ssl.port = $RMQ_WSS_PORT
+web_stomp.ssl.cacertfile = $CERTS/ca.crt
+web_stomp.ssl.certfile = $CERTS/server.crt
+web_stomp.ssl.keyfile = $CERTS/server.key
+web_stomp.ws_frame = binary
 log.file.level = info
 EOF
   # The env both the server and rabbitmqctl need to find the same node and files.
@@ -107,12 +129,20 @@ rmq_logs() { tail_logs "$RMQ_DIR/startup.log" "$RMQ_DIR"/log/*.log; }
 # forever in the state dir: this policy deletes such a queue once unused for a minute. Idempotent.
 rmq_policies() {
   rmq_ctl -q set_policy --apply-to queues rxstomp-test-queues '^rxstomp[-.](test|cli|fault)' '{"expires":60000}' >/dev/null
+  # Web-STOMP sends text WebSocket frames by default, which RFC 6455 requires to be UTF-8: a binary body would make
+  # any conforming client drop the connection. rabbitmq.conf says binary; this applies it to a node started
+  # with an older config (read per connection), without a restart.
+  rmq_ctl -q eval 'application:set_env(rabbitmq_web_stomp, ws_frame, binary).' >/dev/null
 }
 
 rmq_start() {
   if rmq_pid >/dev/null && port_open "$RMQ_STOMP_PORT"; then
-    rmq_policies
-    log "RabbitMQ already running (pid $(rmq_pid))"; return 0
+    if port_open "$RMQ_STOMP_TLS_PORT" && port_open "$RMQ_WSS_PORT"; then
+      rmq_policies
+      log "RabbitMQ already running (pid $(rmq_pid))"; return 0
+    fi
+    log "RabbitMQ runs without its TLS listeners (an older config): restarting it"
+    rmq_stop
   fi
   if port_open "$RMQ_STOMP_PORT"; then
     log "port $RMQ_STOMP_PORT is taken by another process (a system RabbitMQ?): stop it first"; return 1
@@ -136,10 +166,12 @@ rmq_start() {
     fi
     sleep 1
   done
-  wait_port "$RMQ_STOMP_PORT" rmq_logs
-  wait_port "$RMQ_WS_PORT" rmq_logs
+  local port
+  for port in "$RMQ_STOMP_PORT" "$RMQ_STOMP_TLS_PORT" "$RMQ_WS_PORT" "$RMQ_WSS_PORT"; do
+    wait_port "$port" rmq_logs
+  done
   rmq_policies
-  log "RabbitMQ up in $((SECONDS - t0)) s: STOMP 127.0.0.1:$RMQ_STOMP_PORT, Web-STOMP ws://127.0.0.1:$RMQ_WS_PORT/ws (guest/guest)"
+  log "RabbitMQ up in $((SECONDS - t0)) s: STOMP 127.0.0.1:$RMQ_STOMP_PORT, STOMP+TLS :$RMQ_STOMP_TLS_PORT, Web-STOMP ws://127.0.0.1:$RMQ_WS_PORT/ws, wss://127.0.0.1:$RMQ_WSS_PORT/ws (guest/guest)"
 }
 
 rmq_stop() {
@@ -192,8 +224,15 @@ amq_write_config() {
         <tempUsage><tempUsage limit="1 gb"/></tempUsage>
       </systemUsage>
     </systemUsage>
+    <!-- The test CA's server certificate, and the CA as the trust store for client certificates. -->
+    <sslContext>
+      <sslContext keyStore="file:$CERTS/server.p12" keyStorePassword="$(cat "$CERTS/store.password")" keyStoreType="pkcs12"
+                  trustStore="file:$CERTS/truststore.p12" trustStorePassword="$(cat "$CERTS/store.password")" trustStoreType="pkcs12"/>
+    </sslContext>
     <transportConnectors>
       <transportConnector name="stomp" uri="stomp://127.0.0.1:$AMQ_STOMP_PORT"/>
+      <transportConnector name="stomp+ssl" uri="stomp+ssl://127.0.0.1:$AMQ_STOMP_TLS_PORT"/>
+      <transportConnector name="stomp+ssl+clientauth" uri="stomp+ssl://127.0.0.1:$AMQ_STOMP_MTLS_PORT?needClientAuth=true"/>
     </transportConnectors>
   </broker>
 </beans>
@@ -227,7 +266,11 @@ amq_logs() { tail_logs "$AMQ_LOG" "$AMQ_DIR/activemq.log"; }
 
 amq_start() {
   if amq_pid >/dev/null && port_open "$AMQ_STOMP_PORT"; then
-    log "ActiveMQ already running (pid $(amq_pid))"; return 0
+    if port_open "$AMQ_STOMP_TLS_PORT" && port_open "$AMQ_STOMP_MTLS_PORT"; then
+      log "ActiveMQ already running (pid $(amq_pid))"; return 0
+    fi
+    log "ActiveMQ runs without its TLS connectors (an older config): restarting it"
+    amq_stop
   fi
   if port_open "$AMQ_STOMP_PORT"; then
     log "port $AMQ_STOMP_PORT is taken by another process: stop it first"; return 1
@@ -265,8 +308,11 @@ amq_start() {
     -jar /usr/share/activemq/bin/activemq.jar start "xbean:file:$AMQ_DIR/conf/activemq.xml" \
     > "$AMQ_LOG" 2>&1 < /dev/null &
   echo $! > "$AMQ_PID"
-  wait_port "$AMQ_STOMP_PORT" amq_logs "$!"
-  log "ActiveMQ up in $((SECONDS - t0)) s: STOMP 127.0.0.1:$AMQ_STOMP_PORT (admin/admin, guest/guest)"
+  local pid=$! port
+  for port in "$AMQ_STOMP_PORT" "$AMQ_STOMP_TLS_PORT" "$AMQ_STOMP_MTLS_PORT"; do
+    wait_port "$port" amq_logs "$pid"
+  done
+  log "ActiveMQ up in $((SECONDS - t0)) s: STOMP 127.0.0.1:$AMQ_STOMP_PORT, STOMP+TLS :$AMQ_STOMP_TLS_PORT, with client certificate :$AMQ_STOMP_MTLS_PORT (admin/admin, guest/guest)"
 }
 
 amq_stop() {
@@ -291,7 +337,9 @@ amq_stop() {
 
 status() {
   local name port
-  for pair in "RabbitMQ-STOMP:$RMQ_STOMP_PORT" "RabbitMQ-Web-STOMP:$RMQ_WS_PORT" "ActiveMQ-STOMP:$AMQ_STOMP_PORT"; do
+  for pair in "RabbitMQ-STOMP:$RMQ_STOMP_PORT" "RabbitMQ-STOMP-TLS:$RMQ_STOMP_TLS_PORT" "RabbitMQ-Web-STOMP:$RMQ_WS_PORT" \
+              "RabbitMQ-Web-STOMP-TLS:$RMQ_WSS_PORT" "ActiveMQ-STOMP:$AMQ_STOMP_PORT" "ActiveMQ-STOMP-TLS:$AMQ_STOMP_TLS_PORT" \
+              "ActiveMQ-STOMP-mutual-TLS:$AMQ_STOMP_MTLS_PORT"; do
     name=${pair%%:*}; port=${pair##*:}
     if port_open "$port"; then echo "$name 127.0.0.1:$port accepts"; else echo "$name 127.0.0.1:$port closed"; fi
   done
@@ -299,7 +347,7 @@ status() {
 
 mkdir -p "$DIR"
 case "${1:-}" in
-  start)  rmq_start; amq_start ;;
+  start)  RXSTOMP_BROKER_DIR="$DIR" bash "$SCRIPTS/certs.sh"; rmq_start; amq_start ;;
   stop)   rmq_stop; amq_stop ;;
   status) status ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

@@ -14,11 +14,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 bash scripts/install-brokers.sh
+# The throwaway CA and certificates of the TLS tests (brokers.sh start does it too; kept if present).
+bash scripts/certs.sh
 
 # Only stop at exit what this run started, so a developer's running brokers survive.
 keep="${RXSTOMP_KEEP_BROKERS:-0}"
 status="$(bash scripts/brokers.sh status)"
-case "$status" in *closed*) ;; *) keep=1 ;; esac
+# Plain STOMP up on both means someone else's brokers (brokers.sh start restarts one that lacks TLS listeners).
+case "$status" in *"RabbitMQ-STOMP 127.0.0.1:61613 accepts"*"ActiveMQ-STOMP 127.0.0.1:61623 accepts"*) keep=1 ;; esac
 if [ "$keep" != 1 ]; then
   trap 'bash "$ROOT/scripts/brokers.sh" stop || true' EXIT
 fi
@@ -27,7 +30,11 @@ bash scripts/brokers.sh start
 # Where the tests find the brokers (see scripts/brokers.sh for users and ports).
 export RXSTOMP_RABBITMQ=127.0.0.1:61613
 export RXSTOMP_RABBITMQ_WS=ws://127.0.0.1:15674/ws
+export RXSTOMP_RABBITMQ_TLS=127.0.0.1:61614
+export RXSTOMP_RABBITMQ_WSS=wss://127.0.0.1:15673/ws
 export RXSTOMP_ACTIVEMQ=127.0.0.1:61623
+export RXSTOMP_ACTIVEMQ_TLS=127.0.0.1:61624
+export RXSTOMP_ACTIVEMQ_MTLS=127.0.0.1:61625
 export RXSTOMP_RABBITMQCTL="$ROOT/scripts/rabbitmqctl.sh"
 export RXSTOMP_BROKERS_SH="$ROOT/scripts/brokers.sh"
 export RXSTOMP_BROKER_DIR="${RXSTOMP_BROKER_DIR:-/tmp/rxstomp-brokers}"

@@ -21,25 +21,13 @@ internal abstract class ClientCommand<TSettings> : AsyncCommand<TSettings>
             secrets.Add(options.Passcode);
             return await RunAsync(settings, options, cancellationToken);
         }
-        catch (UsageException e)
-        {
-            return Fail(ExitCodes.Usage, e.Message, secrets);
-        }
-        catch (StompTimeoutException e)
-        {
-            return Fail(ExitCodes.Timeout, e.Message, secrets);
-        }
-        catch (StompException e)
-        {
-            return Fail(ExitCodes.Broker, e.Message, secrets);
-        }
-        catch (IOException e)
-        {
-            return Fail(ExitCodes.Broker, e.Message, secrets);
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return Fail(ExitCodes.Interrupted, "Interrupted.", secrets);
+        }
+        catch (Exception e) when (Failure.ExitCodeOf(e) is { } code)
+        {
+            return Fail(code, e.Message, secrets);
         }
     }
 

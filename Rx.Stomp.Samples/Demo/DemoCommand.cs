@@ -1,57 +1,43 @@
 using System.ComponentModel;
-using System.Reactive.Linq;
+using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
-using Rx.Stomp.Frames;
 using Rx.Stomp.Samples.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace Rx.Stomp.Samples.Demo;
 
-/// <summary>With no command: a narrated tour of the client against the broker of the connection options.</summary>
-[Description("With no command: a short narrated demo against the broker (default localhost:61613, guest/guest). " + ExitCodes.Help)]
-internal sealed class DemoCommand : ClientCommand<ConnectionSettings>
+/// <summary>With no command: starts the embedded broker in this process and narrates a tour of the client against it.</summary>
+[Description("With no command: a narrated demo against an embedded broker started in this process (nothing to install). " + ExitCodes.Help)]
+internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 {
-    protected override async Task<int> RunAsync(ConnectionSettings settings, StompClientOptions options, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
-        options = options with { Login = options.Login ?? "guest", Passcode = options.Passcode ?? "guest" };
-        await using var client = new StompClient(options);
-        using var states = client.State.Subscribe(s => Say($"state: {s}"));
-
-        Say("Connecting: CONNECT goes out, ConnectAsync completes on CONNECTED.");
-        await client.ConnectAsync(cancellationToken);
-
-        const string queue = "/queue/rxstomp.demo";
-        var run = Guid.NewGuid().ToString("N")[..8];
-        Say($"Watching {queue}: Watch() is a cold observable; Subscribe() sends SUBSCRIBE, Dispose() UNSUBSCRIBE.");
-        Say("The query keeps this run's urgent messages (Where) and shouts them (Select).");
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var urgent = client.Watch(queue)
-            .Where(m => m.Headers["demo-run"] == run && m.Headers["urgency"] == "urgent")
-            .Select(m => m.GetBodyText().ToUpperInvariant())
-            .Take(2)
-            .Subscribe(text => Say($"  urgent: {text}"), e => seen.TrySetException(e), () => seen.TrySetResult());
-
-        foreach (var (text, urgency) in new[] { ("coffee is ready", "low"), ("the build is red", "urgent"), ("lunch?", "low") })
+        var narrator = new Narrator(AnsiConsole.Console);
+        try
         {
-            await client.SendAsync(queue, text, Tagged(run, urgency), cancellationToken);
-            Say($"Sent '{text}' ({urgency}); the broker's RECEIPT confirmed it.");
-        }
+            await using var broker = await StompBroker.StartAsync(cancellationToken: cancellationToken);
+            narrator.Say($"Started the embedded broker (Rx.Stomp.Broker) in this process on {broker.Endpoint}.");
+            var options = new StompClientOptions { Endpoints = [broker.Endpoint], ReceiptTimeout = TimeSpan.FromSeconds(10) };
+            await using var client = new StompClient(options);
+            await client.ConnectAsync(cancellationToken);
+            narrator.Saw("state:", client.CurrentState.ToString());
 
-        Say("A transaction: its SEND takes effect at COMMIT.");
-        await using (var transaction = await client.BeginTransactionAsync(cancellationToken: cancellationToken))
+            await new DemoTour(broker, client, narrator).RunAsync(cancellationToken);
+
+            await client.DisconnectAsync(cancellationToken);
+            narrator.Done("Done: disconnected (DISCONNECT waited for its RECEIPT) and stopped the broker.");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await transaction.SendAsync(queue, "the release is blocked", Tagged(run, "urgent") with { Receipt = false }, cancellationToken);
-            Say("  sent inside the transaction; committing.");
-            await transaction.CommitAsync(cancellationToken: cancellationToken);
+            ErrorLine.Write("Interrupted.", []);
+            return ExitCodes.Interrupted;
         }
-
-        await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        Say("Both urgent messages arrived; disconnecting (DISCONNECT waits for its RECEIPT).");
-        await client.DisconnectAsync(cancellationToken);
-        return ExitCodes.Success;
+        catch (Exception e) when (Failure.ExitCodeOf(e) is { } code)
+        {
+            ErrorLine.Write(e.Message, []);
+            return code;
+        }
     }
-
-    private static SendOptions Tagged(string run, string urgency) =>
-        new() { Receipt = true, Headers = StompHeaders.Create(("demo-run", run), ("urgency", urgency)) };
-
-    private static void Say(string line) => Console.WriteLine(line);
 }

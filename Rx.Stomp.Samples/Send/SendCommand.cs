@@ -5,8 +5,8 @@ using Rx.Stomp.Samples.Cli;
 
 namespace Rx.Stomp.Samples.Send;
 
-/// <summary><c>rxstomp send</c>: one SEND, optionally confirmed by a RECEIPT.</summary>
-[Description("Send one message. " + ExitCodes.Help)]
+/// <summary><c>rxstomp send</c>: one SEND (or --count of them), each optionally confirmed by a RECEIPT.</summary>
+[Description("Send a message (--count times). " + ExitCodes.Help)]
 internal sealed class SendCommand : ClientCommand<SendSettings>
 {
     protected override async Task<int> RunAsync(SendSettings settings, StompClientOptions options, CancellationToken cancellationToken)
@@ -17,6 +17,7 @@ internal sealed class SendCommand : ClientCommand<SendSettings>
             Receipt = settings.Receipt,
             ContentLength = !settings.NoContentLength,
         };
+        var count = settings.ParseCount();
         var body = await settings.ReadBodyAsync(cancellationToken);
 
         await using var client = new StompClient(options);
@@ -33,7 +34,7 @@ internal sealed class SendCommand : ClientCommand<SendSettings>
         });
         try
         {
-            await client.SendAsync(settings.Destination, body, send, refused.Token);
+            await SendProgress.RunAsync(count, _ => client.SendAsync(settings.Destination, body, send, refused.Token), refused.Token);
             await client.DisconnectAsync(refused.Token);
         }
         catch (OperationCanceledException) when (refusal is not null)

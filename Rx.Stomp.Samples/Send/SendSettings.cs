@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Samples.Cli;
 using Spectre.Console.Cli;
@@ -28,9 +29,20 @@ internal sealed class SendSettings : ConnectionSettings
     [Description("Ask for a RECEIPT and exit 0 only once it arrives.")]
     public bool Receipt { get; set; }
 
+    [CommandOption("--count <N>")]
+    [Description("Send the message N times (default 1); on a terminal, a progress bar on stderr follows the sends.")]
+    public string? Count { get; set; }
+
     [CommandOption("--no-content-length")]
     [Description("Leave out the content-length header.")]
     public bool NoContentLength { get; set; }
+
+    /// <summary>--count, or 1.</summary>
+    /// <exception cref="UsageException">Not a positive integer.</exception>
+    public int ParseCount() =>
+        Count is null ? 1
+        : int.TryParse(Count, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 ? count
+        : throw new UsageException($"--count: '{Count}' is not a positive number of messages.");
 
     /// <exception cref="UsageException">A --header without a colon or with an empty name.</exception>
     public StompHeaders ParseHeaders() => StompHeaders.Create(Headers.Select(header =>

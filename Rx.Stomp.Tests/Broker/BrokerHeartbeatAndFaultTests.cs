@@ -74,12 +74,13 @@ public class BrokerHeartbeatAndFaultTests
     public async Task A_client_that_beats_in_time_is_kept()
     {
         await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)) });
-        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "200,0");
+        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "1000,0");
 
-        // Ten beats 100 ms apart: several deadlines (1.5 x 200 ms) pass while only beats arrive.
-        for (var i = 0; i < 10; i++)
+        // Twelve beats 250 ms apart: two deadlines (1.5 x 1 s) pass while only beats arrive. The margins are wide so
+        // that a stalled test process on a loaded machine does not look like a silent client.
+        for (var i = 0; i < 12; i++)
         {
-            await Task.Delay(100);
+            await Task.Delay(250);
             await client.SendRawAsync(i % 2 == 0 ? "\n" : "\r\n");
         }
 

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>Connecting with each version, disconnecting, and what happens after.</summary>
-[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersAndVersions))]
+[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersVersionsAndTransports))]
 public sealed class ConnectionTests(Broker broker, StompVersion version) : BrokerTest(broker, version)
 {
     [Test]
@@ -42,11 +43,13 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
         await Within(client.DisconnectAsync(), "DisconnectAsync");
         clock.Stop();
 
-        // The RECEIPT ended the wait, not DisconnectTimeout (5 s): the broker answered the DISCONNECT.
+        // The RECEIPT ended the wait, not DisconnectTimeout (5 s): the broker answered the DISCONNECT. RabbitMQ's
+        // Web-STOMP closes the WebSocket instead of answering: the close ends the wait just as promptly.
+        var answers = Broker.IsRabbitMq && Broker.Endpoint.Kind.IsWebSocket() ? 0 : 1;
         Assert.Multiple(() =>
         {
             Assert.That(clock.Elapsed, Is.LessThan(client.Options.DisconnectTimeout / 2));
-            Assert.That(receipts.Items, Has.Count.EqualTo(1), "the RECEIPT of DISCONNECT");
+            Assert.That(receipts.Items, Has.Count.EqualTo(answers), "the RECEIPT of DISCONNECT");
             Assert.That(client.IsConnected, Is.False);
             Assert.That(client.Version, Is.Null);
             Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));

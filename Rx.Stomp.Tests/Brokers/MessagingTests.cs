@@ -6,7 +6,7 @@ using Rx.Stomp.Frames;
 namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>Bodies, headers, receipts and unsubscribing, through a real broker and back.</summary>
-[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersAndVersions))]
+[TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.BrokersVersionsAndTransports))]
 public sealed class MessagingTests(Broker broker, StompVersion version) : BrokerTest(broker, version)
 {
     [Test]

@@ -13,9 +13,9 @@ internal sealed class RxStompProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _stderrWaiters = [];
+    private readonly List<(List<string> Lines, Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
 
-    private RxStompProcess(IEnumerable<string> args)
+    private RxStompProcess(IEnumerable<string> args, string? input, bool keepInputOpen = false)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -39,7 +39,15 @@ internal sealed class RxStompProcess : IDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        _process.StandardInput.Close();
+        if (input is not null)
+        {
+            _process.StandardInput.Write(input);
+        }
+
+        if (!keepInputOpen)
+        {
+            _process.StandardInput.Close();
+        }
     }
 
     /// <summary>How long any single wait of a test may take.</summary>
@@ -77,12 +85,31 @@ internal sealed class RxStompProcess : IDisposable
     /// <summary>The command line and everything printed, for assertion messages.</summary>
     public string Transcript => $"rxstomp {Arguments}\n--- stdout:\n{string.Join('\n', Stdout)}\n--- stderr:\n{string.Join('\n', Stderr)}";
 
-    public static RxStompProcess Start(params IEnumerable<string> args) => new(args);
+    public static RxStompProcess Start(params IEnumerable<string> args) => new(args, null);
+
+    /// <summary>Starts rxstomp with <paramref name="input"/> as its whole stdin (then closed).</summary>
+    public static RxStompProcess StartWithInput(string input, params IEnumerable<string> args) => new(args, input);
+
+    /// <summary>Starts rxstomp with its stdin left open: <see cref="WriteLineAsync"/>, then <see cref="CloseInput"/>.</summary>
+    public static RxStompProcess StartWithOpenInput(params IEnumerable<string> args) => new(args, null, keepInputOpen: true);
+
+    /// <summary>Writes a line to the stdin of a process started with <see cref="StartWithOpenInput"/>.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Ends the stdin of a process started with <see cref="StartWithOpenInput"/>.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
 
     /// <summary>Runs rxstomp to its end and returns it (exited).</summary>
-    public static async Task<RxStompProcess> RunAsync(params IEnumerable<string> args)
+    public static Task<RxStompProcess> RunAsync(params IEnumerable<string> args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs rxstomp with <paramref name="input"/> as its stdin (none if null) to its end and returns it (exited).</summary>
+    public static async Task<RxStompProcess> RunWithInputAsync(string? input, params IEnumerable<string> args)
     {
-        var process = Start(args);
+        var process = new RxStompProcess(args, input);
         try
         {
             await process.WaitForExitAsync();
@@ -114,18 +141,26 @@ internal sealed class RxStompProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits (at most <see cref="WaitLimit"/>) for a stderr line that <paramref name="match"/> accepts.</summary>
-    public async Task<string> WaitForStderrAsync(Func<string, bool> match)
+    public Task<string> WaitForStderrAsync(Func<string, bool> match) => WaitForLineAsync(_stderr, match);
+
+    /// <summary>Waits (at most <see cref="WaitLimit"/>) for a stdout line that <paramref name="match"/> accepts.</summary>
+    public Task<string> WaitForStdoutAsync(Func<string, bool> match) => WaitForLineAsync(_stdout, match);
+
+    private async Task<string> WaitForLineAsync(List<string> lines, Func<string, bool> match)
     {
         TaskCompletionSource<string> found;
-        lock (_stderr)
+        lock (lines)
         {
-            if (_stderr.FirstOrDefault(match) is { } line)
+            if (lines.FirstOrDefault(match) is { } line)
             {
                 return line;
             }
 
             found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _stderrWaiters.Add((match, found));
+            lock (_waiters)
+            {
+                _waiters.Add((lines, match, found));
+            }
         }
 
         var ended = _process.WaitForExitAsync();
@@ -157,11 +192,11 @@ internal sealed class RxStompProcess : IDisposable
         lock (lines)
         {
             lines.Add(line);
-            if (ReferenceEquals(lines, _stderr))
+            lock (_waiters)
             {
-                foreach (var waiter in _stderrWaiters.Where(w => w.Match(line)).ToList())
+                foreach (var waiter in _waiters.Where(w => ReferenceEquals(w.Lines, lines) && w.Match(line)).ToList())
                 {
-                    _stderrWaiters.Remove(waiter);
+                    _waiters.Remove(waiter);
                     waiter.Found.TrySetResult(line);
                 }
             }

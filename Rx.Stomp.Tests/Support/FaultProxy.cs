@@ -7,7 +7,7 @@ namespace Rx.Stomp.Tests.Support;
 /// <summary>
 /// A TCP relay in front of a real broker that can silence the broker's side of the connections it carries while
 /// keeping them open: the one fault a real broker will not produce on demand (heart-beats withheld by a peer that
-/// stays connected). New connections are relayed normally.
+/// stays connected); or drop them, as a network fault would. New connections are relayed normally.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -35,6 +35,20 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 relay.Silenced = true;
             }
+        }
+    }
+
+    /// <summary>Closes every connection carried so far, both sides at once.</summary>
+    public void DropConnections()
+    {
+        lock (_relays)
+        {
+            foreach (var relay in _relays)
+            {
+                relay.Dispose();
+            }
+
+            _relays.Clear();
         }
     }
 

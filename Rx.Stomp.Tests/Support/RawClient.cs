@@ -153,35 +153,18 @@ internal sealed class RawClient : IAsyncDisposable
         }
 
         using var guard = new CancellationTokenSource(timeout ?? Observed.Guard);
-        while (true)
+        try
         {
-            ReadResult result;
-            try
-            {
-                result = await _input.ReadAsync(guard.Token);
-            }
-            catch (OperationCanceledException) when (guard.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Nothing from the server within {(timeout ?? Observed.Guard).TotalSeconds} s.");
-            }
-            catch (IOException e)
-            {
-                EndedByReset = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
-                return null;
-            }
-
-            var buffer = result.Buffer;
-            if (_reader.TryRead(ref buffer, out var frame))
-            {
-                _input.AdvanceTo(buffer.Start);
-                return frame;
-            }
-
-            _input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return null;
-            }
+            return await _input.ReadFrameAsync(_reader, guard.Token);
+        }
+        catch (OperationCanceledException) when (guard.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Nothing from the server within {(timeout ?? Observed.Guard).TotalSeconds} s.");
+        }
+        catch (IOException e)
+        {
+            EndedByReset = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
+            return null;
         }
     }
 

@@ -53,26 +53,8 @@ internal sealed class RawPeer : IAsyncDisposable
     }
 
     /// <summary>The next frame or heart-beat from the client; null when the client closed.</summary>
-    public async Task<Frame?> ReadAnyAsync(CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var result = await _input!.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (_reader.TryRead(ref buffer, out var frame))
-            {
-                // Only what was read is examined: the next frame may already be buffered.
-                _input.AdvanceTo(buffer.Start);
-                return frame;
-            }
-
-            _input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return null;
-            }
-        }
-    }
+    public Task<Frame?> ReadAnyAsync(CancellationToken cancellationToken = default) =>
+        _input!.ReadFrameAsync(_reader, cancellationToken);
 
     /// <summary>Reads the next frame and checks its command.</summary>
     public async Task<Frame> ExpectAsync(StompCommand command, CancellationToken cancellationToken = default)

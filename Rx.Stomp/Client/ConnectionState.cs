@@ -52,6 +52,7 @@ public sealed record ConnectionState(
     {
         ConnectionStatus.Connected => $"Connected to {Endpoint} (STOMP {Version?.ToWire()}, server {Server ?? "?"})",
         ConnectionStatus.Connecting => $"Connecting to {Endpoint}",
+        ConnectionStatus.Reconnecting when NextDelay is null => $"Reconnecting after: {Error?.Message}",
         ConnectionStatus.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
         ConnectionStatus.Faulted => $"Faulted: {Error?.Message}",
         _ => Status.ToString(),

@@ -11,20 +11,25 @@ internal sealed class OfflineQueue
 {
     private readonly LinkedList<Item> _items = new();
     private readonly Lock _gate = new();
+    private bool _online;
     private bool _draining;
-    private volatile bool _idle = true;
+    private volatile bool _idle;
 
-    /// <summary>Whether nothing waits and nothing drains: then a frame may be written directly, without the lock.</summary>
+    /// <summary>Whether a connection is up, nothing waits and nothing drains: then a frame may be written directly, without the lock.</summary>
     public bool IsIdle => _idle;
 
-    /// <summary>Queues a frame if the client is not ready to write it directly: offline, or an earlier queue not yet drained.</summary>
+    /// <summary>
+    /// Queues a frame unless the client is ready to write it directly: online, and no earlier queue left to drain.
+    /// The queue's own state decides, under its lock, so a frame cannot slip in just after a drain ended and wait
+    /// for a connection that is already there.
+    /// </summary>
     /// <returns><see langword="null"/> when the caller should write directly.</returns>
-    public Task<Frame?>? TryEnqueue(bool offline, Frame frame, bool receipt, bool contentLength, StompClientOptions options, CancellationToken cancellationToken)
+    public Task<Frame?>? TryEnqueue(Frame frame, bool receipt, bool contentLength, StompClientOptions options, CancellationToken cancellationToken)
     {
         Item item;
         lock (_gate)
         {
-            if (!offline && !_draining && _items.Count == 0)
+            if (_online && !_draining && _items.Count == 0)
             {
                 return null;
             }
@@ -45,12 +50,24 @@ internal sealed class OfflineQueue
         return item.Source.Task;
     }
 
-    /// <summary>Starts draining: until <see cref="TryDequeue"/> finds the queue empty, new frames queue behind the old ones.</summary>
+    /// <summary>A connection is up; draining starts: until <see cref="TryDequeue"/> finds the queue empty, new frames queue behind the old ones.</summary>
     public void BeginDrain()
     {
         lock (_gate)
         {
+            _online = true;
             _draining = true;
+            _idle = false;
+        }
+    }
+
+    /// <summary>The connection ended: from now on frames wait for the next one.</summary>
+    public void GoOffline()
+    {
+        lock (_gate)
+        {
+            _online = false;
+            _draining = false;
             _idle = false;
         }
     }
@@ -64,7 +81,7 @@ internal sealed class OfflineQueue
             if (first is null)
             {
                 _draining = false;
-                _idle = true;
+                _idle = _online;
                 return null;
             }
 
@@ -94,7 +111,7 @@ internal sealed class OfflineQueue
             items = [.. _items];
             _items.Clear();
             _draining = false;
-            _idle = true;
+            _idle = _online;
         }
 
         foreach (var item in items)
@@ -131,7 +148,7 @@ internal sealed class OfflineQueue
 
             _items.Remove(item.Node);
             item.Node = null;
-            _idle = _items.Count == 0 && !_draining;
+            _idle = _online && _items.Count == 0 && !_draining;
             return true;
         }
     }

@@ -15,8 +15,16 @@ internal sealed class ReceiptTracker
     public int Count => _pending.Count;
 
     /// <summary>A new receipt id and the task that its RECEIPT (or failure) completes.</summary>
-    public (string Id, Task<Frame> Answer) Register(object connection)
+    /// <exception cref="InvalidOperationException"><paramref name="limit"/> receipts are already awaited.</exception>
+    public (string Id, Task<Frame> Answer) Register(object connection, int limit)
     {
+        // Checked, not reserved: concurrent senders may overshoot by a few, which keeps the common path lock-free.
+        if (_pending.Count >= limit)
+        {
+            throw new InvalidOperationException(
+                $"{_pending.Count} receipts are already awaited (MaxPendingReceipts is {limit}): the broker is not answering them; wait for some before asking for more.");
+        }
+
         var id = "rcpt-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var pending = new Pending(connection);
         _pending[id] = pending;

@@ -17,7 +17,8 @@ namespace Rx.Stomp.Client;
 /// </summary>
 /// <remarks>
 /// Threading: frames, messages, receipts, errors and heart-beats are delivered on the connection's read loop, one
-/// at a time and in wire order; the client never switches threads for delivery (use <c>ObserveOn</c> for a UI).
+/// at a time and in wire order; the client never switches threads for delivery unless
+/// <see cref="StompClientOptions.DeliveryScheduler"/> names a scheduler (or use <c>ObserveOn</c> for a UI).
 /// An exception thrown by an observer is caught there, reported on <see cref="Errors"/> and in the log, and the
 /// connection goes on.
 /// </remarks>
@@ -30,6 +31,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly Broadcast<Receipt> _receipts;
     private readonly Broadcast<StompError> _errors;
     private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly Broadcast<Frame> _sent;
+    private readonly Lock _sentGate = new();
     private readonly StateStream _state;
     private readonly ReceiptTracker _pendingReceipts = new();
     private readonly SubscriptionRegistry _watchers = new();
@@ -53,7 +56,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _messages = new Broadcast<StompMessage>(ReportObserverFault);
         _receipts = new Broadcast<Receipt>(ReportObserverFault);
         _heartbeats = new Broadcast<Heartbeat>(ReportObserverFault);
-        _errors = new Broadcast<StompError>(e => Log.ObserverFault(_log, e));
+        _sent = new Broadcast<Frame>(ReportObserverFault);
+        _errors = new Broadcast<StompError>(ReportErrorsObserverFault);
         _state = new StateStream(ReportObserverFault);
     }
 
@@ -61,22 +65,34 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public StompClientOptions Options => _options;
 
     /// <summary>Every frame the broker sends, heart-beats included (<see cref="Frame.IsHeartbeat"/>), across reconnects. Hot.</summary>
-    public IObservable<Frame> Frames => _frames;
+    public IObservable<Frame> Frames => Delivered(_frames);
 
     /// <summary>Every MESSAGE, whichever subscription it belongs to. Hot.</summary>
-    public IObservable<StompMessage> Messages => _messages;
+    public IObservable<StompMessage> Messages => Delivered(_messages);
 
     /// <summary>Every RECEIPT. Hot.</summary>
-    public IObservable<Receipt> Receipts => _receipts;
+    public IObservable<Receipt> Receipts => Delivered(_receipts);
 
     /// <summary>ERROR frames, protocol and connection faults, and exceptions thrown by observers. Hot; never ends in OnError.</summary>
-    public IObservable<StompError> Errors => _errors;
+    public IObservable<StompError> Errors => Delivered(_errors, ReportErrorsObserverFault);
 
     /// <summary>Heart-beats received from the broker. Hot.</summary>
-    public IObservable<Heartbeat> Heartbeats => _heartbeats;
+    public IObservable<Heartbeat> Heartbeats => Delivered(_heartbeats);
 
     /// <summary>The connection state: the current value first, then every change.</summary>
-    public IObservable<ConnectionState> State => _state;
+    public IObservable<ConnectionState> State => Delivered(_state);
+
+    /// <summary>
+    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over:
+    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread, one call at a time. Hot.
+    /// </summary>
+    public IObservable<Frame> Sent => Delivered(_sent);
+
+    /// <summary>
+    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> for watches and <see cref="Messages"/>
+    /// (stomp.py's <c>on_before_message</c>); set by the listener registry. Runs on the read loop.
+    /// </summary>
+    internal Func<Frame, Frame>? BeforeMessage { get; set; }
 
     /// <summary>The current connection state.</summary>
     public ConnectionState CurrentState => _state.Current;
@@ -160,8 +176,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return session;
     }
 
-    /// <summary>A refused CONNECT is final: retrying a wrong password only locks accounts. Anything else may heal.</summary>
-    private static bool IsRetryable(Exception error) => error is StompConnectionException or StompTimeoutException or StompProtocolException;
+    /// <summary>
+    /// A refused CONNECT is final: retrying a wrong password only locks accounts; so is a refused TLS handshake, as a
+    /// certificate does not heal by retrying. Anything else may heal.
+    /// </summary>
+    private static bool IsRetryable(Exception error) =>
+        error is (StompConnectionException and not StompTlsException) or StompTimeoutException or StompProtocolException;
 
     private void OnRetry(RetryAttempt retry)
     {
@@ -267,19 +287,30 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             {
                 return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsRetryable(e))
+            catch (Exception e) when (IsRetryable(e) || e is StompTlsException)
             {
-                // Unreachable, silent or garbled: the next endpoint may do better. A refusal is thrown as it is.
+                // Unreachable, silent, garbled or with a refused certificate: the next endpoint may do better. A refused login is thrown as it is.
                 Log.ConnectFailed(_log, endpoint, e.Message);
                 failures.Add(e);
             }
         }
 
-        // Whether this is final is the supervisor's call (State shows Reconnecting or Faulted).
-        throw failures.Count == 1
-            ? failures[0]
-            : new StompConnectionException($"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}", new AggregateException(failures));
+        // Whether this is final is the supervisor's call (State shows Reconnecting or Faulted): final when every
+        // endpoint refused TLS.
+        if (failures.Count == 1)
+        {
+            throw failures[0];
+        }
+
+        var message = $"Could not connect to any of {failures.Count} endpoints: {string.Join("; ", failures.Select(f => f.Message))}";
+        throw failures.All(f => f is StompTlsException)
+            ? new StompTlsException(((StompTlsException)failures[0]).Reason, message, new AggregateException(failures))
+            : new StompConnectionException(message, new AggregateException(failures));
     }
+
+    /// <summary>A TLS endpoint without settings of its own gets the client's.</summary>
+    private StompEndpoint WithTls(StompEndpoint endpoint) =>
+        endpoint.Kind.UsesTls() && endpoint.Tls is null ? endpoint with { Tls = _options.Tls } : endpoint;
 
     private async Task<Session> OpenSessionAsync(StompEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -290,7 +321,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         Stream stream;
         try
         {
-            stream = await _options.Transport.ConnectAsync(endpoint, linked.Token).ConfigureAwait(false);
+            stream = await _options.Transport.ConnectAsync(WithTls(endpoint), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -305,7 +336,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             var connected = session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
                 () => new StompTimeoutException($"No CONNECTED from {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s."),
                 cancellationToken);
-            await connection.WriteAsync(Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(session, Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
             await connected.ConfigureAwait(false);
             return session;
         }
@@ -367,7 +398,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return new WatchObservable(this, destination, options ?? new SubscribeOptions());
+        return Delivered(new WatchObservable(this, destination, options ?? new SubscribeOptions()));
     }
 
     /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>
@@ -493,20 +524,30 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             RequireSession();
         }
 
-        if (_offline.TryEnqueue(offline, frame, receipt, contentLength, _options, cancellationToken) is { } queued)
+        if (_offline.TryEnqueue(frame, receipt, contentLength, _options, cancellationToken) is { } queued)
         {
             return queued;
         }
 
-        // The queue drained between the checks: write directly after all.
+        // Connected, and the queue drained between the checks: write directly after all, on the current connection.
+        session = RequireSession();
         return receipt
-            ? WriteWithReceiptAsync(session!, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
-            : WriteAsync(session!, frame, contentLength, cancellationToken).AsTask().ContinueWith(static _ => (Frame?)null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            ? WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
+            : WriteWithoutReceiptAsync(session, frame, contentLength, cancellationToken);
     }
 
-    /// <summary>Whether the client is connecting or waiting to reconnect, so that a send may wait for it.</summary>
-    private bool IsReconnecting =>
-        _supervisor is not null && _state.Current.Status is ConnectionStatus.Connecting or ConnectionStatus.Reconnecting;
+    private async Task<Frame?> WriteWithoutReceiptAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        await WriteAsync(session, frame, contentLength, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the client is connecting or waiting to reconnect, so that a send may wait for it: the supervisor runs
+    /// until the client gives up or disconnects. (Not read from <see cref="State"/>, which says Connected for a moment
+    /// after the session is gone.)
+    /// </summary>
+    private bool IsReconnecting => Volatile.Read(ref _supervisor) is not null;
 
     /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
     public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
@@ -594,6 +635,15 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             Log.Sending(_log, frame);
         }
 
+        if (_sent.HasObservers)
+        {
+            // Writers run on any thread; observers of Sent get one call at a time.
+            lock (_sentGate)
+            {
+                _sent.OnNext(frame);
+            }
+        }
+
         return session.WriteAsync(frame, contentLength, cancellationToken);
     }
 
@@ -606,7 +656,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Writes <paramref name="frame"/> with a new receipt id; the result is the wait for that RECEIPT.</summary>
     private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var (id, answer) = _pendingReceipts.Register(session.Connection);
+        var (id, answer) = _pendingReceipts.Register(session.Connection, _options.MaxPendingReceipts);
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
         var waiting = answer.WithTimeout(timeout, _options.Scheduler,
             () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
@@ -769,7 +819,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
                 break;
             case StompCommand.Message:
-                var message = new StompMessage(this, frame, session.Connection, session.Version);
+                var message = new StompMessage(this, BeforeMessage is null ? frame : Intercept(frame), session.Connection, session.Version);
                 if (_watchers.TryGet(message.Subscription, out var watcher))
                 {
                     Deliver(watcher, message, static (o, m) => o.OnNext(m));
@@ -811,6 +861,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             ? new StompConnectionException("The connection was closed before the RECEIPT.")
             : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason);
         _pendingReceipts.FailAll(session.Connection, lost);
+        // Before the session is cleared: a sender that still sees it, but not an idle queue, queues its frame.
+        _offline.GoOffline();
         if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))
         {
             return;
@@ -824,6 +876,27 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         Log.ConnectionLost(_log, session.Connection.Endpoint, reason.Message);
         _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, session.Connection.Endpoint, Error: reason));
     }
+
+    private Frame Intercept(Frame frame)
+    {
+        try
+        {
+            return BeforeMessage?.Invoke(frame) ?? frame;
+        }
+#pragma warning disable CA1031 // A listener's fault must not reach the read loop: the message goes on unchanged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ReportObserverFault(e);
+            return frame;
+        }
+    }
+
+    private IObservable<T> Delivered<T>(IObservable<T> stream, Action<Exception>? onObserverFault = null) =>
+        _options.DeliveryScheduler is { } scheduler ? new ScheduledDelivery<T>(stream, scheduler, onObserverFault ?? ReportObserverFault) : stream;
+
+    /// <summary>An observer of <see cref="Errors"/> that throws is only logged: reporting it on Errors could loop.</summary>
+    private void ReportErrorsObserverFault(Exception e) => Log.ObserverFault(_log, e);
 
     private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call) => Deliver(watcher, call, static (o, c) => c(o));
 
@@ -879,6 +952,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _messages.OnCompleted();
         _receipts.OnCompleted();
         _heartbeats.OnCompleted();
+        _sent.OnCompleted();
         _errors.OnCompleted();
     }
 

@@ -87,17 +87,42 @@ public sealed record StompClientOptions
     /// <summary>The encoding of text bodies sent with <see cref="StompClient.SendAsync(string, string, SendOptions?, CancellationToken)"/>.</summary>
     public Encoding TextEncoding { get; init; } = new UTF8Encoding(false);
 
-    /// <summary>How connections are opened; TCP by default.</summary>
-    public IStompTransport Transport { get; init; } = new TcpTransport();
+    /// <summary>How connections are opened: by default each endpoint by its kind (TCP, TLS, ws, wss) through <see cref="StompTransport"/>.</summary>
+    public IStompTransport Transport { get; init; } = new StompTransport();
+
+    /// <summary>
+    /// TLS settings of every <c>stomp+ssl://</c> and <c>wss://</c> endpoint that has none of its own
+    /// (<see cref="StompEndpoint.Tls"/>): by default the server's certificate is verified against the system store.
+    /// </summary>
+    public StompTlsOptions Tls { get; init; } = StompTlsOptions.Default;
+
+    /// <summary>
+    /// Most receipts awaited at once; beyond it a send that asks for a receipt fails at once with
+    /// <see cref="InvalidOperationException"/>, so a broker that never answers cannot grow the client's memory.
+    /// </summary>
+    public int MaxPendingReceipts { get; init; } = 10_000;
 
     /// <summary>The clock of every timeout and heart-beat; a <c>TestScheduler</c> in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
+    /// <summary>
+    /// Where the client's streams and watches call <c>OnNext</c> (stomp.py's <c>override_threading</c>): by default
+    /// (<see langword="null"/>) on the connection's read loop, with no thread switch; given a scheduler (a UI
+    /// dispatcher's, an <c>EventLoopScheduler</c>, <c>TaskPoolScheduler.Default</c>…), every subscription is delivered
+    /// through it, one call at a time and in wire order per subscription. An exception thrown by an observer there
+    /// is reported on <see cref="StompClient.Errors"/> just as on the read loop.
+    /// </summary>
+    public IScheduler? DeliveryScheduler { get; init; }
+
     /// <summary>Where the client logs; frames are logged at Trace level with secrets redacted.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Parses <c>stomp://user:pass@host:port/vhost?heart-beat=cx,cy&amp;accept-version=1.2</c>, or a
-    /// <c>failover:(stomp://a:61613,stomp://b:61613)</c> list (the first URL's credentials and query apply).</summary>
+    /// <summary>
+    /// Parses <c>stomp://user:pass@host:port/vhost?heart-beat=cx,cy&amp;accept-version=1.2</c>, <c>stomp+ssl://host:61614</c>,
+    /// <c>ws://host:15674/ws?vhost=/</c> or <c>wss://…</c> (for WebSocket the path is the HTTP path), or a
+    /// <c>failover:(stomp+ssl://a:61614,stomp://b:61613)</c> list: the first URL's credentials and query apply to the
+    /// client; each URL's TLS keys (<c>ca-file</c>, <c>cert-file</c>, <c>key-file</c>, <c>target-host</c>) to its endpoint.
+    /// </summary>
     /// <exception cref="FormatException">The text is not such a URL.</exception>
     public static StompClientOptions Parse(string url) => StompUrl.Parse(url, new StompClientOptions());
 
@@ -136,6 +161,9 @@ public sealed record StompClientOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(OfflineQueueLimit, 0, nameof(OfflineQueueLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingReceipts, 1, nameof(MaxPendingReceipts));
+        ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
+        ArgumentNullException.ThrowIfNull(Transport, nameof(Transport));
         ArgumentNullException.ThrowIfNull(ConnectRetry, nameof(ConnectRetry));
         ConnectRetry.Validate();
         ArgumentNullException.ThrowIfNull(Reconnect, nameof(Reconnect));
@@ -155,6 +183,11 @@ public sealed record StompClientOptions
         builder.Append(", VirtualHost = ").Append(VirtualHost);
         builder.Append(", AcceptVersions = ").AppendJoin(",", AcceptVersions.Select(v => v.ToWire()));
         builder.Append(", Heartbeat = ").Append(Heartbeat);
+        if (Endpoints.Any(e => e.Kind.UsesTls()))
+        {
+            builder.Append(", Tls = ").Append(Tls);
+        }
+
         return true;
     }
 }

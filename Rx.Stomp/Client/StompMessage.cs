@@ -51,6 +51,9 @@ public sealed class StompMessage
     /// <summary>The connection that delivered the message; an ACK must go out on it and no other.</summary>
     internal object Connection { get; }
 
+    /// <summary>The client that received the message (replies go out on it).</summary>
+    internal StompClient Client => _client;
+
     /// <summary>The body as text, with the charset of <c>content-type</c> or else <paramref name="encoding"/> or UTF-8.</summary>
     public string GetBodyText(Encoding? encoding = null) => Frame.GetBodyText(encoding);
 

@@ -15,20 +15,69 @@ internal static class StompUrl
         var options = defaults;
         for (var i = 0; i < urls.Count; i++)
         {
-            if (!Uri.TryCreate(urls[i], UriKind.Absolute, out var uri) || uri.Scheme != "stomp" || string.IsNullOrEmpty(uri.Host))
+            if (!Uri.TryCreate(urls[i], UriKind.Absolute, out var uri) || ParseKind(uri.Scheme) is not { } kind || string.IsNullOrEmpty(uri.Host))
             {
-                throw new FormatException($"'{Redact(urls[i])}' is not a stomp:// URL (stomp://user:pass@host:port/vhost).");
+                throw new FormatException($"'{Redact(urls[i])}' is not a stomp://, stomp+ssl://, ws:// or wss:// URL (stomp://user:pass@host:port/vhost).");
             }
 
-            endpoints.Add(new StompEndpoint(uri.Host.Trim('[', ']'), uri.IsDefaultPort || uri.Port < 0 ? StompEndpoint.DefaultPort : uri.Port));
+            endpoints.Add(ParseEndpoint(uri, kind, defaults.Tls));
             if (i == 0)
             {
-                options = ApplyFirst(uri, options);
+                options = ApplyFirst(uri, kind, options);
             }
         }
 
         return options with { Endpoints = endpoints };
     }
+
+    private static StompTransportKind? ParseKind(string scheme) => scheme.ToLowerInvariant() switch
+    {
+        "stomp" or "tcp" => StompTransportKind.Tcp,
+        "stomp+ssl" or "stomp+tls" or "ssl" => StompTransportKind.Tls,
+        "ws" => StompTransportKind.WebSocket,
+        "wss" => StompTransportKind.SecureWebSocket,
+        _ => null,
+    };
+
+    /// <summary>The endpoint of one URL, with its own TLS settings when its query names any.</summary>
+    private static StompEndpoint ParseEndpoint(Uri uri, StompTransportKind kind, StompTlsOptions tlsDefaults)
+    {
+        var port = uri.Port > 0 && !(uri.IsDefaultPort && kind is StompTransportKind.Tcp or StompTransportKind.Tls)
+            ? uri.Port
+            : kind == StompTransportKind.Tls ? StompEndpoint.DefaultTlsPort : StompEndpoint.DefaultPort;
+        var endpoint = new StompEndpoint(uri.Host.Trim('[', ']'), port) { Kind = kind };
+        if (kind.IsWebSocket())
+        {
+            endpoint = endpoint with { Path = uri.AbsolutePath };
+        }
+
+        StompTlsOptions? tls = null;
+        foreach (var (key, value) in Query(uri))
+        {
+            tls = key switch
+            {
+                "ca-file" => (tls ?? tlsDefaults) with { CaFile = value },
+                "cert-file" => (tls ?? tlsDefaults) with { ClientCertificateFile = value },
+                "key-file" => (tls ?? tlsDefaults) with { ClientKeyFile = value },
+                "target-host" => (tls ?? tlsDefaults) with { TargetHost = value },
+                _ => tls,
+            };
+        }
+
+        if (tls is not null && !kind.UsesTls())
+        {
+            throw new FormatException($"'{Redact(uri.OriginalString)}' has TLS options but is not a stomp+ssl:// or wss:// URL.");
+        }
+
+        return endpoint with { Tls = tls };
+    }
+
+    private static IEnumerable<(string Key, string Value)> Query(Uri uri) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            return (Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]), eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]));
+        });
 
     private static List<string> SplitFailover(string text)
     {
@@ -47,7 +96,7 @@ internal static class StompUrl
         return urls.Count > 0 ? urls : throw new FormatException("A failover: list needs at least one URL.");
     }
 
-    private static StompClientOptions ApplyFirst(Uri uri, StompClientOptions options)
+    private static StompClientOptions ApplyFirst(Uri uri, StompTransportKind kind, StompClientOptions options)
     {
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
@@ -61,23 +110,22 @@ internal static class StompUrl
                 };
         }
 
+        // A WebSocket URL's path is the HTTP path: its virtual host comes from the query.
         var path = uri.AbsolutePath;
-        if (path.Length > 1)
+        if (path.Length > 1 && !kind.IsWebSocket())
         {
             options = options with { VirtualHost = Uri.UnescapeDataString(path[1..]) };
         }
 
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in Query(uri))
         {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
             options = key switch
             {
                 "heart-beat" or "heartbeat" => options with { Heartbeat = HeartbeatSettings.Parse(value) },
                 "accept-version" => options with { AcceptVersions = value.Split(',').Select(StompVersions.Parse).ToArray() },
                 "vhost" or "host" => options with { VirtualHost = value },
                 "connect-timeout" => options with { ConnectTimeout = TimeSpan.FromMilliseconds(long.Parse(value, CultureInfo.InvariantCulture)) },
+                "ca-file" or "cert-file" or "key-file" or "target-host" => options,
                 _ => throw new FormatException($"Unknown option '{key}' in a stomp:// URL."),
             };
         }

@@ -7,8 +7,9 @@ public static class EndpointOrder
 {
     /// <summary>
     /// The endpoints to try, in order: loopback ones first when <paramref name="preferLocalhost"/>; and, when
-    /// <paramref name="tryLoopback"/>, an endpoint naming this machine by its host name is preceded by the same
-    /// port on 127.0.0.1. Otherwise the given order is kept, and duplicates are dropped.
+    /// <paramref name="tryLoopback"/>, a plain TCP endpoint naming this machine by its host name is preceded by the same
+    /// port on 127.0.0.1 (not a TLS one: its certificate names the host, not the address). Otherwise the given order
+    /// is kept, and duplicates are dropped.
     /// </summary>
     public static IReadOnlyList<StompEndpoint> Arrange(IEnumerable<StompEndpoint> endpoints, bool preferLocalhost, bool tryLoopback, string? machineName = null)
     {
@@ -17,7 +18,7 @@ public static class EndpointOrder
         var expanded = new List<StompEndpoint>();
         foreach (var endpoint in endpoints)
         {
-            if (tryLoopback && string.Equals(endpoint.Host, machineName, StringComparison.OrdinalIgnoreCase))
+            if (tryLoopback && endpoint.Kind == StompTransportKind.Tcp && string.Equals(endpoint.Host, machineName, StringComparison.OrdinalIgnoreCase))
             {
                 expanded.Add(endpoint with { Host = "127.0.0.1" });
             }

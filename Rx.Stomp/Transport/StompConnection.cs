@@ -181,8 +181,9 @@ internal sealed class StompConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
-        catch (StompProtocolException e)
+        catch (Exception e) when (e is StompProtocolException or StompConnectionException)
         {
+            // A garbled frame, or a transport's own typed failure (a TLS refusal that surfaced on the first read).
             failure = e;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)

@@ -1,0 +1,281 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Reactive.Testing;
+using Rx.Stomp.Broker;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Linq;
+using Rx.Stomp.Requests;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Readme;
+
+/// <summary>
+/// The README's recipes, compiled and run against the embedded broker. Each recipe is the code between
+/// <c>#region README name</c> and <c>#endregion</c>; <see cref="The_readme_shows_every_recipe_as_it_is_here"/>
+/// checks that README.md holds that exact code, so the two cannot drift apart.
+/// </summary>
+public partial class ReadmeExamples
+{
+    private sealed record Price(string Symbol, decimal Value);
+
+    private static SendOptions Json => new() { ContentType = "application/json" };
+
+    private static SendOptions Header(string name, string value) => new() { Headers = StompHeaders.Create((name, value)) };
+
+    [Test]
+    public async Task Filter_and_project_with_linq()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+
+        #region README filter-and-project
+        IObservable<Price> acme = client.Watch("/queue/prices")
+            .Where(m => m.Headers["symbol"] == "ACME")
+            .Select(m => m.Json<Price>());
+        #endregion
+
+        var received = new ReplaySubject<Price>();
+        using var watch = await broker.SubscribedAsync("/queue/prices", acme, received);
+        await client.SendAsync("/queue/prices", """{"Symbol":"OTHER","Value":1}""", Json with { Headers = StompHeaders.Create(("symbol", "OTHER")) });
+        await client.SendAsync("/queue/prices", """{"Symbol":"ACME","Value":12.5}""", Json with { Headers = StompHeaders.Create(("symbol", "ACME")) });
+
+        Assert.That(await received.WhenAsync(_ => true), Is.EqualTo(new Price("ACME", 12.5m)));
+    }
+
+    [Test]
+    public async Task Buffer_and_window_by_time()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var clock = new TestScheduler();
+
+        #region README buffer-and-window
+        // Batches of at most one second or 100 messages, whichever is first; and the count per second.
+        IObservable<IList<StompMessage>> batches = client.Watch("/queue/events").Buffer(TimeSpan.FromSeconds(1), 100, clock);
+        IObservable<int> perSecond = client.Watch("/topic/ticks").Window(TimeSpan.FromSeconds(1), clock).SelectMany(w => w.Count());
+        #endregion
+
+        var batched = new ReplaySubject<IList<StompMessage>>();
+        var counted = new ReplaySubject<int>();
+        using var batching = await broker.SubscribedAsync("/queue/events", batches, batched);
+        using var counting = await broker.SubscribedAsync("/topic/ticks", perSecond, counted);
+        var arrived = client.Messages.TakeAsync(5);
+        for (var i = 0; i < 3; i++)
+        {
+            await client.SendAsync("/queue/events", $"e{i}");
+        }
+
+        await client.SendAsync("/topic/ticks", "t1");
+        await client.SendAsync("/topic/ticks", "t2");
+        await arrived;
+        clock.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
+
+        Assert.That((await batched.WhenAsync(_ => true)).Select(m => m.Text()), Is.EqualTo(new[] { "e0", "e1", "e2" }));
+        Assert.That(await counted.WhenAsync(_ => true), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Group_by_header()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+
+        #region README group-by-header
+        IObservable<(string Region, int Count)> perRegion = client.Watch("/queue/orders")
+            .GroupBy(m => m.Headers["region"] ?? "none")
+            .SelectMany(region => region.Scan(0, (count, _) => count + 1).Select(count => (region.Key, count)));
+        #endregion
+
+        var counts = new ReplaySubject<(string Region, int Count)>();
+        using var watch = await broker.SubscribedAsync("/queue/orders", perRegion, counts);
+        foreach (var region in new[] { "eu", "us", "eu", "eu" })
+        {
+            await client.SendAsync("/queue/orders", "order", Header("region", region));
+        }
+
+        Assert.That(await counts.TakeAsync(4), Is.EqualTo(new[] { ("eu", 1), ("us", 1), ("eu", 2), ("eu", 3) }));
+    }
+
+    [Test]
+    public async Task Merge_two_destinations()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+
+        #region README merge-destinations
+        IObservable<StompMessage> alerts = client.Watch("/queue/alerts.eu").Merge(client.Watch("/queue/alerts.us"));
+        #endregion
+
+        var received = new ReplaySubject<StompMessage>();
+        var both = Task.WhenAll(
+            broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == "/queue/alerts.eu"),
+            broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == "/queue/alerts.us"));
+        using var watch = alerts.Subscribe(received);
+        await both;
+        await client.SendAsync("/queue/alerts.eu", "fire");
+        await client.SendAsync("/queue/alerts.us", "flood");
+
+        Assert.That((await received.TakeAsync(2)).Select(m => m.Text()), Is.EquivalentTo(new[] { "fire", "flood" }));
+    }
+
+    [Test]
+    public async Task Ack_after_processing()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var done = new ReplaySubject<string>();
+        Task ProcessAsync(string job, CancellationToken cancellationToken)
+        {
+            done.OnNext(job);
+            return Task.CompletedTask;
+        }
+
+        #region README ack-after-processing
+        // One job at a time, in order; each is acknowledged only once processed, so a crash leaves it to the broker.
+        IObservable<StompMessage> processed = client.Watch("/queue/jobs", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .Select(m => Observable.FromAsync(async ct =>
+            {
+                await ProcessAsync(m.Text(), ct);
+                await m.AckAsync(cancellationToken: ct);
+                return m;
+            }))
+            .Concat();
+        #endregion
+
+        var acked = new ReplaySubject<StompMessage>();
+        using var watch = await broker.SubscribedAsync("/queue/jobs", processed, acked);
+        await client.SendAsync("/queue/jobs", "a");
+        await client.SendAsync("/queue/jobs", "b");
+        await acked.TakeAsync(2);
+        // A receipted frame after the ACKs: once it is answered, the broker has handled them.
+        await client.SendAsync("/queue/other", "marker", new SendOptions { Receipt = true });
+
+        Assert.That(await done.TakeAsync(2), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(broker.GetQueue("/queue/jobs").Unacknowledged, Is.Zero);
+    }
+
+    [Test]
+    public async Task Retry_a_failed_handler()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var tries = 0;
+        Task HandleAsync(StompMessage message, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref tries) < 3 ? throw new IOException("database busy") : Task.CompletedTask;
+
+        #region README retry-a-failed-handler
+        // The handler gets three tries; then the message is acknowledged, or refused (NACK) so the broker can redeliver it.
+        IObservable<Unit> work = client.Watch("/queue/work", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .Select(m => Observable.FromAsync(ct => HandleAsync(m, ct))
+                .Retry(3)
+                .SelectMany(_ => Observable.FromAsync(ct => m.AckAsync(cancellationToken: ct)))
+                .Catch((Exception _) => Observable.FromAsync(ct => m.NackAsync(cancellationToken: ct))))
+            .Concat();
+        #endregion
+
+        var settled = new ReplaySubject<Unit>();
+        using var watch = await broker.SubscribedAsync("/queue/work", work, settled);
+        await client.SendAsync("/queue/work", "job");
+        await settled.WhenAsync(_ => true);
+        await client.SendAsync("/queue/other", "marker", new SendOptions { Receipt = true });
+
+        Assert.That(tries, Is.EqualTo(3));
+        Assert.That(broker.GetQueue("/queue/work"), Is.EqualTo(new BrokerQueueInfo("/queue/work", 0, 0, 1)), "acknowledged, not requeued");
+    }
+
+    [Test]
+    public async Task Request_and_reply()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var server = await Embedded.ConnectAsync(broker);
+        await using var client = await Embedded.ConnectAsync(broker);
+        var serverReady = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == "/queue/prices.quote");
+
+        #region README request-reply
+        // Server: answer each request with a reply to its reply-to, carrying its correlation-id.
+        using var serving = server.Replies("/queue/prices.quote", (request, ct) =>
+                Task.FromResult(Reply.Json(new Price(request.Text(), 42m))))
+            .Subscribe();
+
+        // Client: /temp-queue/ on RabbitMQ (the default); a queue of your own elsewhere, e.g. on the embedded broker.
+        await serverReady;
+        StompMessage reply = await client.RequestAsync("/queue/prices.quote", "ACME"u8.ToArray(),
+            new RequestOptions { ReplyTo = "/queue/my-replies", Timeout = TimeSpan.FromSeconds(5) });
+        Price price = reply.Json<Price>();
+        #endregion
+
+        Assert.That(price, Is.EqualTo(new Price("ACME", 42m)));
+    }
+
+    [Test]
+    public async Task Deliver_on_a_chosen_scheduler()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        using var uiThread = new EventLoopScheduler(start => new Thread(start) { Name = "ui", IsBackground = true });
+        var names = new ReplaySubject<string?>();
+
+        #region README delivery-scheduler
+        // Every stream and watch of this client calls OnNext on uiThread (any IScheduler: a dispatcher's, an event loop...).
+        var options = Embedded.Options(broker) with { DeliveryScheduler = uiThread };
+        await using var client = new StompClient(options);
+        using var status = client.State.Subscribe(state => names.OnNext(Thread.CurrentThread.Name));
+        await client.ConnectAsync();
+        #endregion
+
+        Assert.That((await names.TakeAsync(2)).Distinct(), Is.EqualTo(new[] { "ui" }));
+    }
+
+    [Test]
+    public void The_readme_shows_every_recipe_as_it_is_here()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var recipes = Recipes(File.ReadAllText(ThisFile()));
+
+        Assert.That(recipes.Keys, Is.EquivalentTo(new[]
+        {
+            "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
+            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler",
+        }));
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, code) in recipes)
+            {
+                Assert.That(readme, Does.Contain(code), $"README.md does not show the recipe '{name}' as Readme/ReadmeExamples.cs has it.");
+            }
+        });
+    }
+
+    /// <summary>Each <c>#region README name</c> of <paramref name="source"/>, its code with the common indentation removed.</summary>
+    private static Dictionary<string, string> Recipes(string source) =>
+        RegionPattern().Matches(source.ReplaceLineEndings("\n")).ToDictionary(m => m.Groups["name"].Value, m => Dedent(m.Groups["code"].Value));
+
+    private static string Dedent(string code)
+    {
+        var lines = code.TrimEnd().Split('\n');
+        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+    }
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Rx.Stomp.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("No Rx.Stomp.sln above " + ThisFile());
+    }
+
+    [GeneratedRegex(@"^[ \t]*#region README (?<name>[\w-]+)\n(?<code>.*?)^[ \t]*#endregion", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex RegionPattern();
+}

@@ -1,0 +1,50 @@
+using System.Reactive.Linq;
+using Rx.Stomp.Client;
+using Rx.Stomp.Reactive;
+
+namespace Rx.Stomp.Listeners;
+
+/// <summary>
+/// stomp.py's <c>WaitingListener</c> as awaitables, each bounded by a timeout on the client's scheduler. Frames
+/// sent with <c>receipt: true</c> already wait for their RECEIPT; these are for receipts asked for by hand.
+/// </summary>
+public static class StompWaits
+{
+    /// <summary>
+    /// Starts waiting for the RECEIPT <paramref name="receiptId"/>; call it <em>before</em> sending the frame that asks
+    /// for it, then await the task.
+    /// </summary>
+    /// <exception cref="StompTimeoutException">No such RECEIPT within <paramref name="timeout"/> (default: the options' receipt timeout).</exception>
+    public static Task<Receipt> WaitForReceiptAsync(this StompClient client, string receiptId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(receiptId);
+        var limit = timeout ?? client.Options.ReceiptTimeout;
+        return FirstAsync(client, client.Receipts.Where(r => r.Id == receiptId), limit,
+            () => new StompTimeoutException($"No RECEIPT {receiptId} within {limit.TotalSeconds:0.###} s."), cancellationToken);
+    }
+
+    /// <summary>Completes once the client is not connected: at once if it is not, else when its connection is lost or closed.</summary>
+    /// <exception cref="StompTimeoutException">Still connected after <paramref name="timeout"/>.</exception>
+    public static Task<ConnectionState> WaitForDisconnectionAsync(this StompClient client, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return FirstAsync(client, client.State.Where(s => s.Status != ConnectionStatus.Connected), timeout,
+            () => new StompTimeoutException($"Still connected after {timeout.TotalSeconds:0.###} s."), cancellationToken);
+    }
+
+    private static Task<T> FirstAsync<T>(StompClient client, IObservable<T> source, TimeSpan timeout, Func<Exception> onTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        // Subscribed now, so what arrives between this call and the caller's await is not missed; the caller resumes
+        // off the read loop.
+        var first = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = source.Take(1).Subscribe(
+            value => first.TrySetResult(value),
+            error => first.TrySetException(error),
+            () => first.TrySetException(new StompConnectionException("The client was disposed while waiting.")));
+        var waiting = first.Task.WithTimeout(timeout, client.Options.Scheduler, onTimeout, cancellationToken);
+        _ = waiting.ContinueWith(_ => subscription.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return waiting;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net.WebSockets;
+
+namespace Rx.Stomp.Transport;
+
+/// <summary>
+/// A <see cref="WebSocket"/> as a byte stream. Reads return message payloads back to back, whatever their
+/// boundaries. Writes go out as fragments of one message that <see cref="FlushAsync(CancellationToken)"/> ends: the
+/// connection flushes after whole frames, so each message holds whole frames, and nothing is copied or buffered here.
+/// WebSocket failures surface as <see cref="IOException"/>, like a socket's.
+/// </summary>
+internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType messageType, IDisposable owner) : Stream
+{
+    private bool _messageOpen;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return 0;
+                }
+
+                if (result.Count > 0)
+                {
+                    return result.Count;
+                }
+            }
+        }
+        catch (WebSocketException e)
+        {
+            throw new IOException($"WebSocket receive failed: {e.Message}", e);
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await socket.SendAsync(buffer, messageType, endOfMessage: false, cancellationToken).ConfigureAwait(false);
+            _messageOpen = true;
+        }
+        catch (WebSocketException e)
+        {
+            throw new IOException($"WebSocket send failed: {e.Message}", e);
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!_messageOpen)
+        {
+            return;
+        }
+
+        try
+        {
+            await socket.SendAsync(ReadOnlyMemory<byte>.Empty, messageType, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            _messageOpen = false;
+        }
+        catch (WebSocketException e)
+        {
+            throw new IOException($"WebSocket send failed: {e.Message}", e);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Abort, not a close handshake: the STOMP DISCONNECT/RECEIPT exchange already said goodbye.
+            socket.Dispose();
+            owner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
