@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rx.Stomp.Samples.Bench;
 using Rx.Stomp.Samples.Cli;
 using Rx.Stomp.Samples.Dashboard;
 using Rx.Stomp.Samples.Demo;
@@ -23,6 +24,8 @@ app.Configure(config =>
         .WithExample("dashboard", "/queue/orders", "/topic/prices", "--url", "stomp://guest:guest@localhost:61613/");
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
+    config.AddCommand<BenchCommand>("bench")
+        .WithExample("bench", "--peer", "../shared/bench", "--compare", "../shared/bench", "--repeat", "3");
     config.AddCommand<ShellCommand>("shell")
         .WithExample("shell", "stomp://guest:guest@localhost:61613/")
         .WithExample("shell", "-H", "localhost", "-P", "61613", "-U", "guest", "-W", "guest", "-F", "commands.txt");

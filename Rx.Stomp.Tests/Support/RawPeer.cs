@@ -72,6 +72,9 @@ internal sealed class RawPeer : IAsyncDisposable
         await _stream.FlushAsync();
     }
 
+    /// <summary>Writes <paramref name="bytes"/> without waiting for the client to take them (the task shows when it has).</summary>
+    public Task WriteRawAsync(ReadOnlyMemory<byte> bytes) => _stream!.WriteAsync(bytes).AsTask();
+
     public Task SendAsync(Frame frame, StompVersion version = StompVersion.V12)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -42,6 +42,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private IDisposable? _supervisor;
     private TaskCompletionSource? _connecting;
     private long _nextId;
+    private StompHeaders? _lastDestinationOnly;
     private int _disposed;
 
     /// <summary>Creates a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
@@ -423,9 +424,21 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The SEND headers: destination first, then the caller's, then content type and transaction, each once.</summary>
-    private static StompHeaders SendHeaders(string destination, SendOptions options, string? transaction)
+    private StompHeaders SendHeaders(string destination, SendOptions options, string? transaction)
     {
         var extra = options.Headers;
+        if (extra.Count == 0 && options.ContentType is null && transaction is null)
+        {
+            // The usual send names only a destination, mostly the previous one: its headers (immutable) are reused.
+            var last = _lastDestinationOnly;
+            if (last is not null && string.Equals(last[0].Value, destination, StringComparison.Ordinal))
+            {
+                return last;
+            }
+
+            return _lastDestinationOnly = StompHeaders.Create((StompHeaderNames.Destination, destination));
+        }
+
         var items = new KeyValuePair<string, string>[1 + extra.Count + (options.ContentType is null ? 0 : 1) + (transaction is null ? 0 : 1)];
         var n = 0;
         items[n++] = new(StompHeaderNames.Destination, destination);
@@ -810,7 +823,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 var message = new StompMessage(this, BeforeMessage is null ? frame : Intercept(frame), session.Connection, session.Version);
                 if (_watchers.TryGet(message.Subscription, out var watcher))
                 {
-                    Deliver(watcher, o => o.OnNext(message));
+                    Deliver(watcher, message, static (o, m) => o.OnNext(m));
                 }
 
                 _messages.OnNext(message);
@@ -886,11 +899,14 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>An observer of <see cref="Errors"/> that throws is only logged: reporting it on Errors could loop.</summary>
     private void ReportErrorsObserverFault(Exception e) => Log.ObserverFault(_log, e);
 
-    private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call)
+    private void Deliver(Watcher watcher, Action<IObserver<StompMessage>> call) => Deliver(watcher, call, static (o, c) => c(o));
+
+    /// <summary>Calls the watcher's observer; the state lets the per-message call be a static lambda, which allocates nothing.</summary>
+    private void Deliver<TState>(Watcher watcher, TState state, Action<IObserver<StompMessage>, TState> call)
     {
         try
         {
-            call(watcher.Observer);
+            call(watcher.Observer, state);
         }
 #pragma warning disable CA1031 // A watcher's fault must not reach the read loop; it is reported instead.
         catch (Exception e)

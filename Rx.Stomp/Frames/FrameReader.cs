@@ -5,9 +5,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Rx.Stomp.Frames;
 
 /// <summary>
-/// Reads STOMP frames from bytes: pure and incremental, one behaviour per version. It keeps no state between
-/// calls, so the same instance serves any number of connections and a caller may switch readers after
-/// CONNECTED, when the version is known.
+/// Reads STOMP frames from bytes: incremental, one behaviour per version. It keeps no state between calls that
+/// changes what it reads (only a cache of repeated header values, safe to share), so the same instance serves any
+/// number of connections and a caller may switch readers after CONNECTED, when the version is known.
 /// </summary>
 /// <remarks>
 /// Line ends: STOMP 1.2 accepts CR LF or LF; in 1.0 and 1.1 a CR is part of the line. Any number of EOLs
@@ -19,6 +19,8 @@ public sealed class FrameReader
     private const byte Nul = 0;
     private const byte Lf = (byte)'\n';
     private const byte Cr = (byte)'\r';
+
+    private readonly RepeatedHeaderValues _repeated = new();
 
     /// <summary>Creates a reader for <paramref name="version"/>.</summary>
     public FrameReader(StompVersion version, FrameLimits? limits = null)
@@ -44,8 +46,9 @@ public sealed class FrameReader
     {
         frame = null;
 
-        // Peek through a SequenceReader, not buffer.FirstSpan: a sequence may begin with an empty segment (one
-        // built so, or sliced at the end of a segment), and then FirstSpan is empty though the buffer is not.
+        // Peek through a SequenceReader when the first segment is empty: a sequence may begin with an empty segment
+        // (one built so, or sliced at the end of a segment), and then FirstSpan is empty though the buffer is not.
+        var head = buffer.FirstSpan;
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryPeek(out var first))
         {
@@ -57,75 +60,115 @@ public sealed class FrameReader
             return TryReadHeartbeat(ref buffer, ref reader, out frame);
         }
 
-        if (!TryReadLine(ref reader, out var commandLine))
-        {
-            return false;
-        }
-
-        var command = ParseCommand(commandLine);
-        var escaped = Version >= StompVersion.V11 && command.IsEscaped();
-
-        var lines = ArrayPool<ReadOnlySequence<byte>>.Shared.Rent(16);
-        var lineOffsets = ArrayPool<long>.Shared.Rent(16);
+        // The command and headers are parsed as one span: the first segment's, which holds them nearly always. When
+        // they run past it, a growing prefix of the buffer is copied until they fit; the body is never copied here.
+        var lines = ArrayPool<int>.Shared.Rent(32);
+        byte[]? joined = null;
         try
         {
-            var count = 0;
-            long contentLength = -1;
-            while (true)
+            Head parsed;
+            while (!TryParseHead(head, ref lines, out parsed))
             {
-                var lineStart = reader.Consumed;
-                if (!TryReadLine(ref reader, out var line))
+                if (head.Length == buffer.Length)
                 {
                     return false;
                 }
 
-                if (line.IsEmpty)
+                var window = (int)Math.Min(buffer.Length, Math.Max(head.Length * 2L, 4096L));
+                if (joined is not null)
                 {
-                    break;
+                    ArrayPool<byte>.Shared.Return(joined);
                 }
 
-                if (count == Limits.MaxHeaderCount)
-                {
-                    throw new StompProtocolException($"The frame has more than {Limits.MaxHeaderCount} headers.", lineStart);
-                }
-
-                if (contentLength < 0 && StartsWith(line, HeaderText.ContentLengthPrefix))
-                {
-                    contentLength = ParseContentLength(line.Slice(HeaderText.ContentLengthPrefix.Length), lineStart);
-                }
-
-                if (count == lines.Length)
-                {
-                    Grow(ref lines, count);
-                    Grow(ref lineOffsets, count);
-                }
-
-                lines[count] = line;
-                lineOffsets[count++] = lineStart;
+                joined = ArrayPool<byte>.Shared.Rent(window);
+                buffer.Slice(0, window).CopyTo(joined);
+                head = joined.AsSpan(0, window);
             }
 
-            var headerBytes = reader.Consumed;
-            if (!TryReadBody(ref reader, headerBytes, contentLength, out var body))
+            reader = new SequenceReader<byte>(buffer);
+            reader.Advance(parsed.HeaderBytes);
+            if (!TryReadBody(ref reader, parsed.HeaderBytes, parsed.ContentLength, out var body))
             {
                 return false;
             }
 
-            if (!body.IsEmpty && !command.CarriesBody())
+            if (!body.IsEmpty && !parsed.Command.CarriesBody())
             {
-                throw new StompProtocolException($"A {command.ToWire()} frame carries no body, but this one has {body.Length} bytes.", headerBytes);
+                throw new StompProtocolException($"A {parsed.Command.ToWire()} frame carries no body, but this one has {body.Length} bytes.", parsed.HeaderBytes);
             }
 
-            var headers = count == 0 ? StompHeaders.Empty : new StompHeaders(DecodeHeaders(lines, lineOffsets, count, escaped));
-            frame = new Frame(command, headers, body.IsEmpty ? ReadOnlyMemory<byte>.Empty : body.ToArray());
+            var escaped = Version >= StompVersion.V11 && parsed.Command.IsEscaped();
+            var headers = parsed.Count == 0 ? StompHeaders.Empty : new StompHeaders(DecodeHeaders(head, lines, parsed.Count, escaped));
+            frame = new Frame(parsed.Command, headers, body.IsEmpty ? ReadOnlyMemory<byte>.Empty : body.ToArray());
             buffer = buffer.Slice(reader.Position);
             return true;
         }
         finally
         {
-            ArrayPool<ReadOnlySequence<byte>>.Shared.Return(lines, clearArray: true);
-            ArrayPool<long>.Shared.Return(lineOffsets);
+            ArrayPool<int>.Shared.Return(lines);
+            if (joined is not null)
+            {
+                ArrayPool<byte>.Shared.Return(joined);
+            }
         }
     }
+
+    /// <summary>
+    /// Parses the command line and the header lines of <paramref name="head"/>, up to the blank line, and records where
+    /// each header line starts and how long it is in <paramref name="lines"/> (two entries per line).
+    /// </summary>
+    /// <returns><see langword="false"/> when <paramref name="head"/> ends before the blank line.</returns>
+    private bool TryParseHead(ReadOnlySpan<byte> head, ref int[] lines, out Head parsed)
+    {
+        parsed = default;
+        if (!TryReadLine(head, 0, out var commandLength, out var position))
+        {
+            return false;
+        }
+
+        var command = ParseCommand(head[..commandLength]);
+        var count = 0;
+        long contentLength = -1;
+        while (true)
+        {
+            var lineStart = position;
+            if (!TryReadLine(head, lineStart, out var length, out position))
+            {
+                return false;
+            }
+
+            if (length == 0)
+            {
+                break;
+            }
+
+            if (count == Limits.MaxHeaderCount)
+            {
+                throw new StompProtocolException($"The frame has more than {Limits.MaxHeaderCount} headers.", lineStart);
+            }
+
+            var line = head.Slice(lineStart, length);
+            if (contentLength < 0 && line.StartsWith(HeaderText.ContentLengthPrefix))
+            {
+                contentLength = ParseContentLength(line[HeaderText.ContentLengthPrefix.Length..], lineStart);
+            }
+
+            if ((2 * count) + 2 > lines.Length)
+            {
+                Grow(ref lines, 2 * count);
+            }
+
+            lines[2 * count] = lineStart;
+            lines[(2 * count) + 1] = length;
+            count++;
+        }
+
+        parsed = new Head(command, position, contentLength, count);
+        return true;
+    }
+
+    /// <summary>What the command and header lines say: the body is read after <see cref="HeaderBytes"/>.</summary>
+    private readonly record struct Head(StompCommand Command, int HeaderBytes, long ContentLength, int Count);
 
     private static bool TryReadHeartbeat(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out Frame? frame)
     {
@@ -149,25 +192,23 @@ public sealed class FrameReader
         return true;
     }
 
-    /// <summary>Reads a line without its EOL; 1.2 also drops a CR before the LF.</summary>
+    /// <summary>Reads the line at <paramref name="start"/> without its EOL; 1.2 also drops a CR before the LF.</summary>
     /// <remarks>
     /// The LF is looked for only as far as the limits allow, and the answer depends on those bytes alone: a line is
     /// refused the same way, with the same error, whether the buffer holds all of the frame or a part of it, and
     /// never waits past a limit.
     /// </remarks>
-    private bool TryReadLine(ref SequenceReader<byte> reader, out ReadOnlySequence<byte> line)
+    private bool TryReadLine(ReadOnlySpan<byte> head, int start, out int length, out int next)
     {
-        var start = reader.Consumed;
-
         // Bytes before the LF that may belong to the line: in 1.2 one more, the CR of a CR LF, which is no part of it.
         var lineBytes = Limits.MaxHeaderLineLength + (Version >= StompVersion.V12 ? 1L : 0L);
-        var frameLeft = Limits.MaxFrameSize - start;
+        var frameLeft = Limits.MaxFrameSize - (long)start;
         var window = Math.Min(lineBytes + 1, frameLeft);
-        var unread = reader.UnreadSequence;
-        var lf = (unread.Length > window ? unread.Slice(0, window) : unread).PositionOf(Lf);
-        if (lf is null)
+        var unread = head[start..];
+        var lf = (unread.Length > window ? unread[..(int)window] : unread).IndexOf(Lf);
+        if (lf < 0)
         {
-            line = default;
+            length = next = 0;
             if (unread.Length < window)
             {
                 return false;
@@ -176,15 +217,11 @@ public sealed class FrameReader
             throw lineBytes + 1 <= frameLeft ? LineTooLong(start) : FrameTooLarge(start);
         }
 
-        line = unread.Slice(0, lf.Value);
-        reader.Advance(line.Length + 1);
-        if (Version >= StompVersion.V12 && !line.IsEmpty && EndsWithCr(line))
-        {
-            line = line.Slice(0, line.Length - 1);
-        }
+        next = start + lf + 1;
+        length = Version >= StompVersion.V12 && lf > 0 && unread[lf - 1] == Cr ? lf - 1 : lf;
 
         // Only 1.2 gets here with a line too long: one more byte than the limit, and not a CR.
-        if (line.Length > Limits.MaxHeaderLineLength)
+        if (length > Limits.MaxHeaderLineLength)
         {
             throw LineTooLong(start);
         }
@@ -198,53 +235,21 @@ public sealed class FrameReader
     private StompProtocolException FrameTooLarge(long offset) =>
         new($"The frame is larger than the limit of {Limits.MaxFrameSize} bytes.", offset);
 
-    private static bool EndsWithCr(in ReadOnlySequence<byte> line) =>
-        line.IsSingleSegment ? line.FirstSpan[^1] == Cr : line.Slice(line.Length - 1).FirstSpan[0] == Cr;
-
-    private static bool StartsWith(in ReadOnlySequence<byte> line, ReadOnlySpan<byte> prefix)
+    private static StompCommand ParseCommand(ReadOnlySpan<byte> line)
     {
-        if (line.Length < prefix.Length)
+        if (line.Length <= 16 && StompCommands.TryParse(line, out var command) && command != StompCommand.Heartbeat)
         {
-            return false;
+            return command;
         }
 
-        if (line.FirstSpan.Length >= prefix.Length)
-        {
-            return line.FirstSpan.StartsWith(prefix);
-        }
-
-        Span<byte> head = stackalloc byte[prefix.Length];
-        line.Slice(0, prefix.Length).CopyTo(head);
-        return head.SequenceEqual(prefix);
+        throw new StompProtocolException($"Unknown command '{HeaderText.Printable(line[..Math.Min(line.Length, 40)])}'.", 0);
     }
 
-    private static StompCommand ParseCommand(in ReadOnlySequence<byte> line)
+    private long ParseContentLength(ReadOnlySpan<byte> value, long offset)
     {
-        Span<byte> name = stackalloc byte[16];
-        if (line.Length <= name.Length)
-        {
-            line.CopyTo(name);
-            if (StompCommands.TryParse(name[..(int)line.Length], out var command) && command != StompCommand.Heartbeat)
-            {
-                return command;
-            }
-        }
-
-        throw new StompProtocolException($"Unknown command '{HeaderText.Printable(line.Slice(0, Math.Min(line.Length, 40)).ToArray())}'.", 0);
-    }
-
-    private long ParseContentLength(in ReadOnlySequence<byte> value, long offset)
-    {
-        Span<byte> digits = stackalloc byte[24];
         if (value.Length is > 0 and <= 24)
         {
-            value.CopyTo(digits);
-            var text = digits[..(int)value.Length];
-            if (Version == StompVersion.V10)
-            {
-                text = text.Trim((byte)' ');
-            }
-
+            var text = Version == StompVersion.V10 ? value.Trim((byte)' ') : value;
             if (text.Length > 0 && text[0] is >= (byte)'0' and <= (byte)'9'
                 && Utf8Parser.TryParse(text, out long length, out var used) && used == text.Length)
             {
@@ -258,7 +263,7 @@ public sealed class FrameReader
         }
 
         throw new StompProtocolException(
-            $"content-length '{HeaderText.Printable(value.Slice(0, Math.Min(value.Length, 40)).ToArray())}' is not a non-negative integer.", offset);
+            $"content-length '{HeaderText.Printable(value[..Math.Min(value.Length, 40)])}' is not a non-negative integer.", offset);
     }
 
     private bool TryReadBody(ref SequenceReader<byte> reader, long headerBytes, long contentLength, out ReadOnlySequence<byte> body)
@@ -298,53 +303,36 @@ public sealed class FrameReader
         return found;
     }
 
-    private KeyValuePair<string, string>[] DecodeHeaders(ReadOnlySequence<byte>[] lines, long[] offsets, int count, bool escaped)
+    private KeyValuePair<string, string>[] DecodeHeaders(ReadOnlySpan<byte> head, int[] lines, int count, bool escaped)
     {
         var headers = new KeyValuePair<string, string>[count];
         for (var i = 0; i < count; i++)
         {
-            headers[i] = DecodeHeader(lines[i], offsets[i], escaped);
+            var start = lines[2 * i];
+            headers[i] = DecodeHeader(head.Slice(start, lines[(2 * i) + 1]), start, escaped);
         }
 
         return headers;
     }
 
-    private KeyValuePair<string, string> DecodeHeader(in ReadOnlySequence<byte> line, long offset, bool escaped)
+    private KeyValuePair<string, string> DecodeHeader(ReadOnlySpan<byte> line, long offset, bool escaped)
     {
-        byte[]? rented = null;
-        var length = (int)line.Length;
-        var span = line.IsSingleSegment
-            ? line.FirstSpan
-            : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        try
+        var colon = line.IndexOf((byte)':');
+        if (colon < 0)
         {
-            if (rented is not null)
-            {
-                line.CopyTo(rented);
-            }
-
-            var colon = span.IndexOf((byte)':');
-            if (colon < 0)
-            {
-                throw new StompProtocolException($"Header line '{HeaderText.Printable(span)}' has no colon.", offset);
-            }
-
-            if (colon == 0)
-            {
-                throw new StompProtocolException("A header line has an empty name.", offset);
-            }
-
-            var name = HeaderText.Decode(span[..colon], escaped, Version, isName: true, offset);
-            var value = HeaderText.Decode(span[(colon + 1)..], escaped, Version, isName: false, offset + colon + 1);
-            return new KeyValuePair<string, string>(name, value);
+            throw new StompProtocolException($"Header line '{HeaderText.Printable(line)}' has no colon.", offset);
         }
-        finally
+
+        if (colon == 0)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            throw new StompProtocolException("A header line has an empty name.", offset);
         }
+
+        var name = HeaderText.Decode(line[..colon], escaped, Version, isName: true, offset);
+        var raw = line[(colon + 1)..];
+        var value = _repeated.TryGet(name, raw, out var slot)
+            ?? _repeated.Remember(slot, raw, HeaderText.Decode(raw, escaped, Version, isName: false, offset + colon + 1));
+        return new KeyValuePair<string, string>(name, value);
     }
 
     private static void Grow<T>(ref T[] array, int count)

@@ -4,8 +4,8 @@ using System.Buffers.Text;
 namespace Rx.Stomp.Frames;
 
 /// <summary>
-/// Writes STOMP frames as bytes, the inverse of <see cref="FrameReader"/> for one version. It allocates nothing
-/// beyond the output buffer for frames whose headers need no escaping.
+/// Writes STOMP frames as bytes, the inverse of <see cref="FrameReader"/> for one version. It allocates nothing:
+/// the head (and a small body) goes into one span of the output, escaping included.
 /// </summary>
 /// <remarks>
 /// Lines end in LF alone, which every version accepts. On SEND, MESSAGE and ERROR frames a
@@ -15,6 +15,11 @@ namespace Rx.Stomp.Frames;
 /// </remarks>
 public sealed class FrameWriter
 {
+    private const byte Lf = (byte)'\n';
+
+    /// <summary>Bodies up to this size are written with the head, in one span of the output.</summary>
+    private const int InlineBody = 4096;
+
     /// <summary>Creates a writer for <paramref name="version"/>.</summary>
     public FrameWriter(StompVersion version) => Version = version;
 
@@ -38,35 +43,64 @@ public sealed class FrameWriter
 
         var addLength = Validate(frame, contentLength);
         var escaped = Version >= StompVersion.V11 && frame.Command.IsEscaped();
-
-        // Every check before the first byte: a refused frame must leave nothing half-written in the output.
-        foreach (var header in frame.Headers)
+        var command = frame.Command.ToWireBytes();
+        Span<byte> digits = stackalloc byte[11];
+        var digitCount = 0;
+        if (addLength)
         {
-            HeaderText.Check(header.Key, escaped, Version, isName: true, frame.Command);
-            HeaderText.Check(header.Value, escaped, Version, isName: false, frame.Command);
+            Utf8Formatter.TryFormat(frame.Body.Length, digits, out digitCount);
         }
 
-        output.Write(frame.Command.ToWireBytes());
-        output.Write("\n"u8);
-        foreach (var header in frame.Headers)
+        // Every check before the first byte: a refused frame must leave nothing half-written in the output. The same
+        // pass measures the head, so that it is written into one span of the output: one reservation per frame.
+        // Indexed, not foreach: the headers' enumerator is an interface, and boxing it would allocate per frame.
+        var headers = frame.Headers;
+        var headLength = command.Length + 2 + (addLength ? HeaderText.ContentLengthPrefix.Length + digitCount + 1 : 0);
+        for (var i = 0; i < headers.Count; i++)
         {
-            HeaderText.Write(output, header.Key, escaped);
-            output.Write(":"u8);
-            HeaderText.Write(output, header.Value, escaped);
-            output.Write("\n"u8);
+            var header = headers[i];
+            HeaderText.Check(header.Key, escaped, Version, isName: true, frame.Command);
+            HeaderText.Check(header.Value, escaped, Version, isName: false, frame.Command);
+            headLength += HeaderText.EncodedLength(header.Key, escaped) + HeaderText.EncodedLength(header.Value, escaped) + 2;
+        }
+
+        // A small body goes into the same span, with the NUL; a large one is copied in the output's own chunks.
+        var body = frame.Body.Span;
+        var inline = body.Length <= InlineBody;
+        var target = output.GetSpan(inline ? headLength + body.Length + 1 : headLength);
+        command.CopyTo(target);
+        var n = command.Length;
+        target[n++] = Lf;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            n += HeaderText.Write(target[n..], header.Key, escaped);
+            target[n++] = (byte)':';
+            n += HeaderText.Write(target[n..], header.Value, escaped);
+            target[n++] = Lf;
         }
 
         if (addLength)
         {
-            output.Write(HeaderText.ContentLengthPrefix);
-            var span = output.GetSpan(11);
-            Utf8Formatter.TryFormat(frame.Body.Length, span, out var written);
-            output.Advance(written);
-            output.Write("\n"u8);
+            HeaderText.ContentLengthPrefix.CopyTo(target[n..]);
+            n += HeaderText.ContentLengthPrefix.Length;
+            digits[..digitCount].CopyTo(target[n..]);
+            n += digitCount;
+            target[n++] = Lf;
         }
 
-        output.Write("\n"u8);
-        output.Write(frame.Body.Span);
+        target[n++] = Lf;
+        if (inline)
+        {
+            body.CopyTo(target[n..]);
+            n += body.Length;
+            target[n++] = 0;
+            output.Advance(n);
+            return;
+        }
+
+        output.Advance(n);
+        output.Write(body);
         output.Write("\0"u8);
     }
 

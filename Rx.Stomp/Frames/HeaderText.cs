@@ -23,7 +23,9 @@ internal static class HeaderText
         "exclusive", "redelivered", "original-destination",
     ];
 
-    private static readonly byte[][] KnownNameBytes = Array.ConvertAll(KnownNames, Encoding.ASCII.GetBytes);
+    /// <summary>The known names by length, so that a name is compared with the few of its length only.</summary>
+    private static readonly string[][] KnownNamesByLength = [.. Enumerable.Range(0, KnownNames.Max(n => n.Length) + 1)
+        .Select(length => KnownNames.Where(n => n.Length == length).ToArray())];
 
     private static readonly SearchValues<char> Escapable11 = SearchValues.Create("\n:\\\r");
 
@@ -32,13 +34,13 @@ internal static class HeaderText
     /// <summary>Decodes a header name or value, unescaping it when <paramref name="escaped"/>.</summary>
     public static string Decode(ReadOnlySpan<byte> raw, bool escaped, StompVersion version, bool isName, long offset)
     {
-        if (isName)
+        if (isName && raw.Length < KnownNamesByLength.Length)
         {
-            for (var i = 0; i < KnownNameBytes.Length; i++)
+            foreach (var known in KnownNamesByLength[raw.Length])
             {
-                if (raw.SequenceEqual(KnownNameBytes[i]))
+                if (Ascii.Equals(raw, known))
                 {
-                    return KnownNames[i];
+                    return known;
                 }
             }
         }
@@ -166,50 +168,49 @@ internal static class HeaderText
         }
     }
 
-    /// <summary>Writes a header name or value that passed <see cref="Check"/>, escaped when <paramref name="escaped"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, string text, bool escaped)
+    /// <summary>How many bytes <see cref="Write"/> produces for a text that passed <see cref="Check"/>: its UTF-8, plus one per escaped character.</summary>
+    public static int EncodedLength(string text, bool escaped)
     {
         var span = text.AsSpan();
-        if (!escaped || span.IndexOfAny(Escapable11) < 0)
+        var length = StrictUtf8.GetByteCount(span);
+        while (escaped && span.IndexOfAny(Escapable11) is var next and >= 0)
         {
-            WriteUtf8(output, span);
-            return;
+            length++;
+            span = span[(next + 1)..];
         }
 
-        var builder = new StringBuilder(text.Length + 8);
-        foreach (var c in span)
+        return length;
+    }
+
+    /// <summary>
+    /// Writes a header name or value that passed <see cref="Check"/> into <paramref name="target"/> (at least
+    /// <see cref="EncodedLength"/> bytes), escaped when <paramref name="escaped"/>; returns the bytes written.
+    /// </summary>
+    public static int Write(Span<byte> target, string text, bool escaped)
+    {
+        var span = text.AsSpan();
+        var written = 0;
+
+        // The escapable characters are ASCII, so cutting the text at them never splits a surrogate pair.
+        while (escaped && span.IndexOfAny(Escapable11) is var next and >= 0)
         {
-            builder.Append(c switch
+            written += StrictUtf8.GetBytes(span[..next], target[written..]);
+            target[written++] = (byte)'\\';
+            target[written++] = span[next] switch
             {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                ':' => "\\c",
-                '\\' => "\\\\",
-                _ => null,
-            } ?? c.ToString());
+                '\n' => (byte)'n',
+                '\r' => (byte)'r',
+                ':' => (byte)'c',
+                _ => (byte)'\\',
+            };
+            span = span[(next + 1)..];
         }
 
-        WriteUtf8(output, builder.ToString());
+        return written + StrictUtf8.GetBytes(span, target[written..]);
     }
 
     private static string Describe(StompCommand command, StompVersion version) =>
         command.IsEscaped() ? $"STOMP {version.ToWire()}" : command.ToWire();
-
-    public static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
-    {
-        int count;
-        try
-        {
-            count = StrictUtf8.GetByteCount(text);
-        }
-        catch (EncoderFallbackException e)
-        {
-            throw new StompProtocolException("A header holds text that is not valid Unicode (a lone surrogate).", e);
-        }
-
-        var written = StrictUtf8.GetBytes(text, output.GetSpan(count));
-        output.Advance(written);
-    }
 
     /// <summary>A byte as a character safe to put into an error message.</summary>
     public static string Printable(byte b) => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"0x{b:x2}";

@@ -12,7 +12,8 @@ internal sealed class StompConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly IFrameSink _sink;
-    private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+    // Segments of 64 KiB: the send loop makes one write per segment, so small ones would cost a system call per 4 KiB.
+    private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;

@@ -1,0 +1,72 @@
+namespace Rx.Stomp.Tests.Samples;
+
+/// <summary>
+/// <c>rxstomp bench</c>, run as a process with small counts: the tables it prints, the raw C client beside it, the
+/// chart. Its figures are not checked here: speed is measured by the bench, never asserted in a timed test.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class RxStompBenchTests
+{
+    [Test]
+    public async Task Against_the_embedded_broker_it_prints_the_three_workloads_with_cost_per_message()
+    {
+        using var bench = await RxStompProcess.RunAsync("bench", "-n", "2000", "-r", "20");
+
+        Assert.That(bench.ExitCode, Is.EqualTo(0), bench.Transcript);
+        Assert.That(bench.Output, Does.Contain("embedded broker"));
+        foreach (var row in new[] { "| publish 128 B | ", "| consume 128 B | ", "| rtt p50 | ", "| rtt p99 | " })
+        {
+            Assert.That(bench.Stdout, Has.Some.StartsWith(row), bench.Transcript);
+        }
+
+        Assert.That(bench.Output, Does.Contain("Memory: peak working set"));
+    }
+
+    [Test]
+    public async Task Against_the_null_peer_it_runs_the_raw_client_in_the_same_run_and_draws_the_sweep()
+    {
+        var shared = SharedBench();
+        var chart = Path.Combine(Path.GetTempPath(), $"rxstomp-bench-{Guid.NewGuid():N}.png");
+        try
+        {
+            using var bench = await RxStompProcess.RunAsync("bench", "--peer", shared, "--compare", shared, "-n", "20000", "-r", "20",
+                "--sizes", "128,65536", "--chart", chart);
+
+            Assert.That(bench.ExitCode, Is.EqualTo(0), bench.Transcript);
+            Assert.That(bench.Stdout.Single(l => l.StartsWith("| publish 128 B | ", StringComparison.Ordinal)), Does.Match(@"\| \d+ % \|"), "a ratio to the raw client");
+            Assert.That(bench.Stdout, Has.Some.StartsWith("| 64 KiB × "), bench.Transcript);
+            var png = await File.ReadAllBytesAsync(chart);
+            Assert.That(png.Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
+        }
+        finally
+        {
+            File.Delete(chart);
+        }
+    }
+
+    [Test]
+    public async Task A_chart_without_a_sweep_is_a_usage_error()
+    {
+        using var bench = await RxStompProcess.RunAsync("bench", "--chart", "x.png");
+
+        Assert.That(bench.ExitCode, Is.EqualTo(1), bench.Transcript);
+        Assert.That(bench.Stderr.Single(), Does.Contain("--chart").And.Contain("--sizes"));
+    }
+
+    /// <summary>The shared bench directory beside the repository (as CI lays it out), with a C compiler to build it.</summary>
+    private static string SharedBench()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "bench");
+            if (File.Exists(Path.Combine(candidate, "raw_peer.c")))
+            {
+                return candidate;
+            }
+        }
+
+        Assert.Ignore("No shared/bench directory beside the repository.");
+        return "";
+    }
+}
