@@ -27,8 +27,9 @@ public class WebSocketFramingTests
     [Test]
     public async Task Several_frames_in_one_message_one_frame_across_several_and_bare_EOL_heartbeats_all_read_alike()
     {
-        await using var peer = new RawWebSocketPeer();
-        await using var client = NewClient(peer, new WebSocketTransportOptions { Headers = new Dictionary<string, string> { ["X-Tenant"] = "blue" } });
+        var peer = new RawWebSocketPeer();
+        var client = NewClient(peer, new WebSocketTransportOptions { Headers = new Dictionary<string, string> { ["X-Tenant"] = "blue" } });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
         var messages = client.Messages.TakeAsync(3);
         var heartbeats = client.Heartbeats.TakeAsync(2);
         var connecting = client.ConnectAsync();
@@ -61,8 +62,9 @@ public class WebSocketFramingTests
     [TestCase(WebSocketMessageType.Text)]
     public async Task Each_frame_sent_goes_out_whole_in_one_message_of_the_type_chosen(WebSocketMessageType type)
     {
-        await using var peer = new RawWebSocketPeer();
-        await using var client = NewClient(peer, new WebSocketTransportOptions { MessageType = type });
+        var peer = new RawWebSocketPeer();
+        var client = NewClient(peer, new WebSocketTransportOptions { MessageType = type });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
         var connecting = client.ConnectAsync();
         await peer.AcceptAsync().WaitAsync(Observed.Guard);
         await peer.ReceiveFrameAsync().WaitAsync(Observed.Guard);
@@ -86,8 +88,9 @@ public class WebSocketFramingTests
     [Test]
     public async Task A_server_closing_the_WebSocket_is_a_lost_connection_that_the_client_reports()
     {
-        await using var peer = new RawWebSocketPeer();
-        await using var client = NewClient(peer, new WebSocketTransportOptions());
+        var peer = new RawWebSocketPeer();
+        var client = NewClient(peer, new WebSocketTransportOptions());
+        await using var _ = RawPeer.ClosingFirst(peer, client);
         var lost = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Connection);
         var connecting = client.ConnectAsync();
         await peer.AcceptAsync().WaitAsync(Observed.Guard);
