@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Transport;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rx.Stomp.Samples.Cli;
@@ -43,6 +44,29 @@ internal class ConnectionSettings : CommandSettings
     [Description("Heart-beats in milliseconds: cx (we send), cy (we want), e.g. 10000,10000.")]
     public string? Heartbeats { get; set; }
 
+    [CommandOption("--ssl")]
+    [Description("Connect over TLS (stomp+ssl; default port 61614), verifying the broker's certificate. Implied by the --ssl-* options.")]
+    public bool Ssl { get; set; }
+
+    [CommandOption("--ssl-ca-file <FILE>")]
+    [Description("PEM file of the CA(s) to trust instead of the system store.")]
+    public string? SslCaFile { get; set; }
+
+    [CommandOption("--ssl-cert-file <FILE>")]
+    [Description("Client certificate for mutual TLS: a .pfx/.p12, or PEM (key in --ssl-key-file).")]
+    public string? SslCertFile { get; set; }
+
+    [CommandOption("--ssl-key-file <FILE>")]
+    [Description("PEM private key of --ssl-cert-file. Its password (or the .pfx's) is read from $" + KeyPasswordVariable + ", or asked for with --ssl-key-password-prompt.")]
+    public string? SslKeyFile { get; set; }
+
+    [CommandOption("--ssl-key-password-prompt")]
+    [Description("Ask for the key password on the terminal, without echo.")]
+    public bool SslKeyPasswordPrompt { get; set; }
+
+    /// <summary>The environment variable holding the client key's password: never on the command line, where <c>ps</c> shows it.</summary>
+    public const string KeyPasswordVariable = "RXSTOMP_SSL_KEY_PASSWORD";
+
     [CommandOption("-V|--verbose")]
     [Description("Log to stderr at Debug level.")]
     public bool Verbose { get; set; }
@@ -57,6 +81,7 @@ internal class ConnectionSettings : CommandSettings
             options = Usage("--url", () => StompClientOptions.Parse(Url));
         }
 
+        var tls = Ssl || SslCaFile is not null || SslCertFile is not null || SslKeyFile is not null;
         if (Host is not null || Port is not null)
         {
             var first = options.Endpoints[0];
@@ -65,8 +90,13 @@ internal class ConnectionSettings : CommandSettings
             {
                 Endpoints = Host is null
                     ? options.Endpoints.Select(e => e with { Port = port ?? e.Port }).ToArray()
-                    : [new StompEndpoint(Host, port ?? first.Port)],
+                    : [first with { Host = Host, Port = port ?? (tls && Url is null ? StompEndpoint.DefaultTlsPort : first.Port) }],
             };
+        }
+
+        if (tls)
+        {
+            options = WithTls(options, Url is null && Port is null && Host is null);
         }
 
         options = options with
@@ -87,6 +117,41 @@ internal class ConnectionSettings : CommandSettings
         }
 
         return Usage("connection options", options.Validate);
+    }
+
+    /// <summary>Plain TCP endpoints become TLS ones (on 61614 when no port was chosen), with the --ssl-* files.</summary>
+    private StompClientOptions WithTls(StompClientOptions options, bool defaultPort)
+    {
+        var endpoints = options.Endpoints.Select(e => e.Kind switch
+        {
+            StompTransportKind.Tcp => e with { Kind = StompTransportKind.Tls, Port = defaultPort ? StompEndpoint.DefaultTlsPort : e.Port },
+            StompTransportKind.WebSocket => e with { Kind = StompTransportKind.SecureWebSocket },
+            _ => e,
+        }).ToArray();
+        var settings = options.Tls with
+        {
+            CaFile = SslCaFile ?? options.Tls.CaFile,
+            ClientCertificateFile = SslCertFile ?? options.Tls.ClientCertificateFile,
+            ClientKeyFile = SslKeyFile ?? options.Tls.ClientKeyFile,
+            ClientKeyPassword = SslCertFile is null && SslKeyFile is null ? options.Tls.ClientKeyPassword : ReadKeyPassword(),
+        };
+        return options with { Endpoints = endpoints, Tls = settings };
+    }
+
+    /// <summary>The key password: asked for without echo, or from the environment, or none.</summary>
+    private string? ReadKeyPassword()
+    {
+        if (!SslKeyPasswordPrompt)
+        {
+            return Environment.GetEnvironmentVariable(KeyPasswordVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new UsageException($"--ssl-key-password-prompt needs a terminal; set {KeyPasswordVariable} instead.");
+        }
+
+        return AnsiConsole.Prompt(new TextPrompt<string>("Key password:").Secret(null).AllowEmpty());
     }
 
     /// <summary>Console logging at Debug on stderr with --verbose, else none.</summary>

@@ -234,6 +234,33 @@ public sealed class HeaderEscapingTests
         Assert.That(Feed(version, Write(version, frame, contentLength: false)).OnlyFrame().Headers, Is.EqualTo(frame.Headers));
     }
 
+    /// <summary>
+    /// Header injection, in every version, name or value, on every command: a frame smuggled into a header is
+    /// either refused (nothing written) or escaped, and then reads back as the one frame sent, header intact.
+    /// </summary>
+    [Test]
+    public void An_injected_frame_in_a_header_name_or_value_is_refused_or_reads_back_as_one_frame(
+        [Values] StompVersion version, [ValueSource(nameof(AllCommands))] StompCommand command, [Values] bool inName)
+    {
+        const string smuggled = "x\n\nSEND\ndestination:/evil\n\n\0\r\n";
+        var header = inName ? (smuggled, "v") : ("k", smuggled);
+        var frame = new Frame(command, StompHeaders.Create(header));
+        var output = new ArrayBufferWriter<byte>();
+        try
+        {
+            new FrameWriter(version).Write(output, frame, contentLength: false);
+        }
+        catch (StompProtocolException)
+        {
+            Assert.That(output.WrittenCount, Is.Zero, "a refused frame writes nothing");
+            return;
+        }
+
+        Assert.That(Feed(version, output.WrittenSpan.ToArray()).OnlyFrame().Headers, Is.EqualTo(frame.Headers));
+    }
+
+    private static readonly StompCommand[] AllCommands = UnescapedCommands.Concat(EscapedCommands).ToArray();
+
     internal static byte[] Write(StompVersion version, Frame frame, bool contentLength = true)
     {
         var output = new ArrayBufferWriter<byte>();

@@ -107,7 +107,7 @@ internal sealed class RawPeer : IAsyncDisposable
     /// Disposes the peer, then the client: with the socket gone the client's DISCONNECT fails at once instead of
     /// waiting for a receipt on a virtual clock that nobody advances.
     /// </summary>
-    public static IAsyncDisposable ClosingFirst(RawPeer peer, IAsyncDisposable client) => new Sequence(peer, client);
+    public static IAsyncDisposable ClosingFirst(IAsyncDisposable peer, IAsyncDisposable client) => new Sequence(peer, client);
 
     private sealed class Sequence(params IAsyncDisposable[] parts) : IAsyncDisposable
     {

@@ -657,7 +657,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Writes <paramref name="frame"/> with a new receipt id; the result is the wait for that RECEIPT.</summary>
     private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var (id, answer) = _pendingReceipts.Register(session.Connection, _options.MaxPendingReceipts);
+        // DISCONNECT is never refused for the limit: leaving must always be possible.
+        var (id, answer) = _pendingReceipts.Register(session.Connection, frame.Command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts);
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
         var waiting = answer.WithTimeout(timeout, _options.Scheduler,
             () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
