@@ -92,4 +92,15 @@ internal sealed class PendingAcks
             _pending.RemoveAll(p => ReferenceEquals(p.Subscription, subscription));
         }
     }
+
+    /// <summary>Forgets every pending message (their connection is gone, and the broker redelivers them); returns how many.</summary>
+    public int ForgetAll()
+    {
+        lock (_gate)
+        {
+            var count = _pending.Count;
+            _pending.Clear();
+            return count;
+        }
+    }
 }

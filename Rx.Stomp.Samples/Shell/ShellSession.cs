@@ -180,7 +180,10 @@ internal sealed class ShellSession : IAsyncDisposable
         {
             case ConnectionStatus.Reconnecting when _connected:
                 _connected = false;
-                Output.Notice($"Connection lost ({state.Error?.Message}); reconnecting.");
+                // An ACK must go out on the connection that delivered the message: these can no longer be settled.
+                var forgotten = Pending.ForgetAll();
+                Output.Notice($"Connection lost ({state.Error?.Message}); reconnecting."
+                    + (forgotten == 0 ? "" : $" The {forgotten} message(s) awaiting acknowledgement will be redelivered."));
                 break;
             case ConnectionStatus.Connected when !_connected:
                 _connected = true;

@@ -135,6 +135,27 @@ public sealed class RxStompShellOfflineTests
         await listener.WaitForStdoutAsync(l => l == "after the drop");
     }
 
+    [Test]
+    public async Task After_a_dropped_connection_pending_acks_are_forgotten_and_the_redelivery_is_acked()
+    {
+        var queue = $"/queue/rxstomp.cli.{Guid.NewGuid():N}";
+        using var shell = RxStompProcess.StartWithOpenInput(["shell", .. Address]);
+        await shell.WriteLineAsync($"subscribe {queue} client-individual");
+        await shell.WriteLineAsync($"sendrec {queue} x");
+        await shell.WriteLineAsync("wait 1");
+        await shell.WaitForStdoutAsync(l => l == "x");
+
+        Assert.That(_broker.Faults.DropAllConnections(), Is.GreaterThanOrEqualTo(1));
+        await shell.WaitForStderrAsync(l => l.EndsWith("The 1 message(s) awaiting acknowledgement will be redelivered.", StringComparison.Ordinal));
+        await shell.WriteLineAsync("wait 2");
+        await shell.WriteLineAsync("ack all");
+        shell.CloseInput();
+
+        Assert.That(await shell.WaitForExitAsync(), Is.EqualTo(0), shell.Transcript);
+        Assert.That(shell.Stdout.Count(l => l == "x"), Is.EqualTo(2), shell.Transcript);
+        Assert.That(shell.Stdout[^1], Is.EqualTo("Acknowledged 1 message."), shell.Transcript);
+    }
+
     private string NewFile(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"rxstomp-test-{Guid.NewGuid():N}.txt");
