@@ -7,19 +7,9 @@ namespace Rx.Stomp.Transport;
 /// <see cref="StompTlsException"/>: under TLS 1.3 the server checks the client certificate after the client's
 /// handshake has completed, so a refusal arrives on the first read, or on a write that follows it.
 /// </summary>
-internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClientAuthentication tls) : Stream
+internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClientAuthentication tls) : DuplexStream
 {
     private bool _readAny;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -47,23 +37,7 @@ internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClie
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
