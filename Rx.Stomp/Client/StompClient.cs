@@ -337,7 +337,16 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             var connected = session.Connected.WithTimeout(_options.ConnectTimeout, _options.Scheduler,
                 () => new StompTimeoutException($"No CONNECTED from {endpoint} within {_options.ConnectTimeout.TotalSeconds:0.###} s."),
                 cancellationToken);
-            await WriteAsync(session, Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteAsync(session, Handshake.BuildConnectFrame(_options), contentLength: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StompConnectionException)
+            {
+                // The connection ended before CONNECT could leave (a TLS 1.3 server refusing the client certificate
+                // does so right after the handshake): the reason it ended, which fails the wait below, is the one to report.
+            }
+
             await connected.ConfigureAwait(false);
             return session;
         }

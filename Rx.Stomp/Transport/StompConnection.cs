@@ -223,6 +223,11 @@ internal sealed class StompConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
+        catch (StompConnectionException e)
+        {
+            // The transport's own typed failure (a TLS refusal that surfaced on a write).
+            failure = e;
+        }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             failure = new StompConnectionException($"Writing to {Endpoint} failed: {e.Message}", e);

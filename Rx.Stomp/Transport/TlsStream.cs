@@ -3,22 +3,13 @@ using System.Net.Security;
 namespace Rx.Stomp.Transport;
 
 /// <summary>
-/// An <see cref="SslStream"/> whose first read reports a TLS alert as a <see cref="StompTlsException"/>: under TLS 1.3
-/// the server checks the client certificate after the client's handshake has completed, so a refusal arrives there.
+/// An <see cref="SslStream"/> that reports a TLS alert received before the server's first byte as a
+/// <see cref="StompTlsException"/>: under TLS 1.3 the server checks the client certificate after the client's
+/// handshake has completed, so a refusal arrives on the first read, or on a write that follows it.
 /// </summary>
-internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClientAuthentication tls) : Stream
+internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClientAuthentication tls) : DuplexStream
 {
     private bool _readAny;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -34,24 +25,19 @@ internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClie
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (!_readAny && TlsClientAuthentication.IsTlsError(e))
+        {
+            throw tls.ServerRefused(endpoint, e);
+        }
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -8,19 +8,9 @@ namespace Rx.Stomp.Transport;
 /// connection flushes after whole frames, so each message holds whole frames, and nothing is copied or buffered here.
 /// WebSocket failures surface as <see cref="IOException"/>, like a socket's.
 /// </summary>
-internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType messageType, IDisposable owner) : Stream
+internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType messageType, IDisposable owner) : DuplexStream
 {
     private bool _messageOpen;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -81,22 +71,6 @@ internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType mes
             throw new IOException($"WebSocket send failed: {e.Message}", e);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
