@@ -29,7 +29,8 @@ internal static class ThroughputChart
         plot.Title($"Throughput against body size ({target.Split(' ')[0]} {target.Split(' ')[1]})");
         plot.XLabel("body size");
         plot.YLabel("MB/s (bodies)");
-        plot.Axes.SetLimitsY(0, double.NaN);
+        var top = sweep.Max(p => new[] { p.Publish, p.Consume, p.RawPublish ?? 0, p.RawConsume ?? 0 }.Max() * p.Size / 1e6);
+        plot.Axes.SetLimitsY(0, top * 1.1);
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 900, 520);
     }
