@@ -641,11 +641,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Writes the SUBSCRIBE of <paramref name="watcher"/>; the result is the wait for its confirmation.</summary>
     private async Task<Task> StartSubscribeAsync(Session session, Watcher watcher)
     {
-        if (!watcher.TryClaim(session.Connection))
+        if (watcher.TryClaim(session.Connection) is not { } written)
         {
             return Task.CompletedTask;
         }
 
+        var sent = false;
         try
         {
             var headers = StompHeaders.Create(
@@ -661,10 +662,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             if (!watcher.Options.Receipt)
             {
                 await WriteAsync(session, frame, contentLength: false, CancellationToken.None).ConfigureAwait(false);
+                sent = true;
                 return Task.CompletedTask;
             }
 
             var confirmed = await StartWithReceiptAsync(session, frame, contentLength: false, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
+            sent = true;
             return ConfirmAsync(watcher, confirmed);
         }
 #pragma warning disable CA1031 // Whatever went wrong is reported to this watch, or waits for the next connection.
@@ -673,6 +676,10 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         {
             OnSubscribeFailed(watcher, e);
             return Task.CompletedTask;
+        }
+        finally
+        {
+            written.TrySetResult(sent);
         }
     }
 
@@ -714,8 +721,9 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             return;
         }
 
+        var (subscribedOn, subscribeWritten) = watcher.Remove();
         var session = _session;
-        if (session is null || session.IsDisconnecting || !watcher.IsSubscribedOn(session.Connection))
+        if (session is null || session.IsDisconnecting || !ReferenceEquals(subscribedOn, session.Connection))
         {
             return;
         }
@@ -726,13 +734,19 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             headers = headers.Add(StompHeaderNames.Destination, watcher.Destination);
         }
 
-        _ = UnsubscribeAsync(session, new Frame(StompCommand.Unsubscribe, headers));
+        _ = UnsubscribeAsync(session, new Frame(StompCommand.Unsubscribe, headers), subscribeWritten);
     }
 
-    private async Task UnsubscribeAsync(Session session, Frame unsubscribe)
+    /// <summary>Writes UNSUBSCRIBE once the SUBSCRIBE it undoes was written (at once, usually); not at all if that was not.</summary>
+    private async Task UnsubscribeAsync(Session session, Frame unsubscribe, Task<bool> subscribeWritten)
     {
         try
         {
+            if (!await subscribeWritten.ConfigureAwait(false))
+            {
+                return;
+            }
+
             await WriteAsync(session, unsubscribe, contentLength: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StompException e)

@@ -25,6 +25,7 @@ internal sealed class StompConnection : IAsyncDisposable
     private static StompConnection? t_readLoop;
     private int _ended;
     private bool _closedByUs;
+    private bool _disconnectWritten;
 
     public StompConnection(Stream stream, StompEndpoint endpoint, FrameReader reader, FrameWriter writer, IFrameSink sink)
     {
@@ -79,7 +80,16 @@ internal sealed class StompConnection : IAsyncDisposable
         try
         {
             ThrowIfEnded();
+
+            // Checked under the write lock: a caller that found the client connected may reach it after DISCONNECT,
+            // and a frame written then would be dropped by the broker while its caller was told it went out.
+            if (_disconnectWritten)
+            {
+                throw new StompConnectionException($"DISCONNECT was sent to {Endpoint}: nothing may follow it.");
+            }
+
             _writer.Write(_outbound.Writer, frame, contentLength);
+            _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
             var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
             if (!flush.IsCompletedSuccessfully)
