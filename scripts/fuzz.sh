@@ -38,10 +38,24 @@ for dir in fuzz/corpus/*/; do
 done
 
 # The target is 'dotnet', not an AFL-compiled binary; the forkserver is SharpFuzz's.
-export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1
 echo "fuzz.sh: fuzzing for ${seconds}s, output in $out/findings"
-afl-fuzz -V "$seconds" -i "$out/seeds" -o "$out/findings" -x fuzz/stomp.dict -t 5000 -m none \
-  -- dotnet "$out/bin/Rx.Stomp.Fuzz.dll" > "$out/afl.log" 2>&1 || { tail -40 "$out/afl.log" >&2; exit 1; }
+# On a loaded machine afl-fuzz sometimes loses SharpFuzz's fork server ("Unable to communicate with fork
+# server") and stops: it is resumed on the same findings (-i -) until the time is used.
+end=$((SECONDS + seconds))
+seeds=(-i "$out/seeds")
+while [ "$SECONDS" -lt "$end" ]; do
+  started=$SECONDS
+  if ! afl-fuzz -V $((end - SECONDS)) "${seeds[@]}" -o "$out/findings" -x fuzz/stomp.dict -t 5000 -m none \
+      -- dotnet "$out/bin/Rx.Stomp.Fuzz.dll" >> "$out/afl.log" 2>&1; then
+    if [ $((SECONDS - started)) -lt 30 ]; then
+      tail -40 "$out/afl.log" >&2
+      exit 1
+    fi
+    echo "fuzz.sh: afl-fuzz stopped after $((SECONDS - started))s: $(grep -a 'PROGRAM ABORT' "$out/afl.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g'); resuming"
+  fi
+  seeds=(-i -)
+done
 
 stats="$out/findings/default/fuzzer_stats"
 for key in run_time execs_done execs_per_sec corpus_count corpus_found bitmap_cvg edges_found total_edges saved_crashes saved_hangs; do

@@ -340,7 +340,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
             try
             {
-                await WriteWithReceiptAsync(session, new Frame(StompCommand.Disconnect), contentLength: false, _options.DisconnectTimeout, cancellationToken).ConfigureAwait(false);
+                // Bounded as a whole, the write too: it may wait behind a send that a peer who stopped reading never lets finish.
+                await WriteWithReceiptAsync(session, new Frame(StompCommand.Disconnect), contentLength: false, _options.DisconnectTimeout, cancellationToken)
+                    .WithTimeout(_options.DisconnectTimeout, _options.Scheduler,
+                        () => new StompTimeoutException($"DISCONNECT was not confirmed within {_options.DisconnectTimeout.TotalSeconds:0.###} s."), cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (Exception e) when (e is StompException)
             {

@@ -246,18 +246,22 @@ internal sealed class StompConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until everything written so far has reached the socket, then closes it.</summary>
+    /// <summary>Waits until everything written so far has reached the socket (at most about twice <paramref name="drainTimeout"/>), then closes it.</summary>
     public async ValueTask CloseAsync(TimeSpan drainTimeout)
     {
         Volatile.Write(ref _closedByUs, true);
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
+
+        // A writer whose flush waits for a peer that stopped reading holds the lock: then there is nothing to drain in order.
+        if (await _writeLock.WaitAsync(drainTimeout).ConfigureAwait(false))
         {
-            await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
+            try
+            {
+                await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
 
         await Task.WhenAny(_sendLoop, Task.Delay(drainTimeout)).ConfigureAwait(false);
