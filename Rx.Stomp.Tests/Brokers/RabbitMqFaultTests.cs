@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
@@ -65,90 +64,16 @@ public sealed class RabbitMqFaultTests
         await consumer.ConnectAsync();
         await producer.ConnectAsync();
 
-        var seen = new ConcurrentDictionary<int, int>();
-        var duplicates = 0;
-        var marked = 0;
-        var third = new TaskCompletionSource();
-        var all = new TaskCompletionSource();
-        using var watch = consumer.Watch("/queue/" + queue, new SubscribeOptions
-        {
-            Ack = AckMode.ClientIndividual,
-            Headers = StompHeaders.Create(("prefetch-count", "500")),
-        }).Subscribe(m =>
-        {
-            var id = int.Parse(m.GetBodyText(), System.Globalization.CultureInfo.InvariantCulture);
-            if (seen.AddOrUpdate(id, 1, (_, n) => n + 1) > 1)
-            {
-                Interlocked.Increment(ref duplicates);
-                if (m.Redelivered)
-                {
-                    Interlocked.Increment(ref marked);
-                }
-            }
+        var ledger = new DeliveryLedger(Total);
+        using var consuming = AtLeastOnce.Consume(consumer, "/queue/" + queue, ledger);
+        var sending = AtLeastOnce.SendAllAsync(producer, "/queue/" + queue, Total);
 
-            if (seen.Count >= Total / 3)
-            {
-                third.TrySetResult();
-            }
-
-            if (seen.Count == Total)
-            {
-                all.TrySetResult();
-            }
-
-            _ = AckQuietlyAsync(m);
-        });
-
-        var sending = Task.Run(async () =>
-        {
-            var resent = 0;
-            for (var i = 0; i < Total; i++)
-            {
-                resent += await SendUntilReceiptedAsync(producer, "/queue/" + queue, i);
-            }
-
-            return resent;
-        });
-
-        await third.Task.WaitAsync(Limit);
+        await ledger.WhenReceived(Total / 3).WaitAsync(Limit);
         await fault.InjectAsync(proxy);
 
         var resends = await sending.WaitAsync(Limit);
-        await all.Task.WaitAsync(Limit);
-        TestContext.Out.WriteLine(
-            $"{fault}: {Total} messages, {timeouts} heart-beat timeouts, {resends} resent after a lost receipt, {seen.Count} received, " +
-            $"{duplicates} duplicates ({marked} of them marked redelivered), 0 lost");
-        Assert.That(seen.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Total)));
+        await ledger.All.WaitAsync(Limit);
+        TestContext.Out.WriteLine($"{fault}: {Total} messages, {timeouts} heart-beat timeouts, {resends} resent after a lost receipt; {ledger}");
         await RabbitMqCtl.RunAsync("delete_queue", queue);
-    }
-
-    /// <summary>Sends until the broker confirms; returns how many times it had to send again (each a possible duplicate).</summary>
-    private static async Task<int> SendUntilReceiptedAsync(StompClient producer, string destination, int id)
-    {
-        var options = new SendOptions { Receipt = true, Headers = StompHeaders.Create(("persistent", "true")) };
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await producer.SendAsync(destination, id.ToString(System.Globalization.CultureInfo.InvariantCulture), options);
-                return attempt;
-            }
-            catch (StompException) when (attempt < 100)
-            {
-                // Lost with its connection, refused by a broker shutting down, or timed out: send it again.
-            }
-        }
-    }
-
-    /// <summary>An ACK can be lost with its connection; the broker then redelivers, which the test counts.</summary>
-    private static async Task AckQuietlyAsync(StompMessage message)
-    {
-        try
-        {
-            await message.AckAsync();
-        }
-        catch (StompException)
-        {
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using CsCheck;
 using Rx.Stomp.Frames;
 
@@ -112,6 +113,53 @@ public sealed class FrameRoundTripProperties
             Same("chunked", whole, FrameFeeder.ReadIncrementally(reader, bytes, test.Chunks, test.Segmented).Describe(), bytes);
             Same("one byte at a time", whole, FrameFeeder.ReadIncrementally(reader, bytes, [1], segmented: true).Describe(), bytes);
         }, iter: Iterations, writeLine: TestContext.Out.WriteLine, print: t => $"{t.Item1} mutations [{string.Join(", ", t.Item2)}] small limits: {t.Item3}");
+    }
+
+    /// <summary>
+    /// Hostile input: valid frames cut short or mangled, and frames that announce up to the frame size limit in
+    /// <c>content-length</c>, thousands of headers or endless lines while sending a few bytes. Reading must allocate
+    /// in proportion to the bytes received, never to what they announce, and must end: the whole property runs
+    /// under a guard, so a reader that loops fails it instead of hanging the suite.
+    /// </summary>
+    [Test]
+    public async Task Hostile_bytes_are_read_with_allocation_bounded_by_their_length_and_never_hang()
+    {
+        var announcing = Gen.Select(Gen.Enum<StompVersion>(), Gen.Int[0, 16 * 1024 * 1024], Gen.Int[0, 4096], Gen.Int[0, 1200], Gen.Bool)
+            .Select((version, length, filler, headers, terminated) =>
+            {
+                var text = new System.Text.StringBuilder("MESSAGE\n");
+                for (var i = 0; i < headers; i++)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"h{i}:v\\c\n");
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"content-length:{length}\n\n").Append('x', filler);
+                return (version, FrameFeeder.Bytes(text.Append(terminated ? "\0" : "").ToString()));
+            });
+        var mangled = Gen.Select(Gen.Enum<StompVersion>().SelectMany(CaseFor), Gen.Int[0, 100]).Select((test, cut) =>
+        {
+            var bytes = test.Write();
+            return (test.Version, bytes[..(bytes.Length * cut / 100)]);
+        });
+        var endless = Gen.Select(Gen.Enum<StompVersion>(), Gen.OneOfConst("SEND\n", "SEND\nh:", "", "SEND\nh:v\n\n"), Gen.Int[0, 70_000], Gen.OneOfConst((byte)'a', (byte)'\r', (byte)':'))
+            .Select((version, start, count, filler) => (version, FrameFeeder.Bytes(start).Concat(Enumerable.Repeat(filler, count)).ToArray()));
+
+        var property = Task.Run(() => Gen.Frequency((2, announcing), (2, mangled), (1, endless)).Sample((version, bytes) =>
+        {
+            var reader = new FrameReader(version);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            FrameFeeder.ReadAll(reader, new ReadOnlySequence<byte>(bytes));
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            // Strings, header arrays and a frame per few bytes stay far below this; a buffer sized by content-length does not.
+            var bound = 256 * 1024 + 64L * bytes.Length;
+            if (allocated > bound)
+            {
+                throw new PropertyFailedException($"{bytes.Length} bytes of {version} allocated {allocated} bytes (bound {bound}): {FrameText.Show(bytes.AsSpan(0, Math.Min(bytes.Length, 200)))}");
+            }
+        }, iter: Iterations, writeLine: TestContext.Out.WriteLine, print: t => $"{t.Item1}: {t.Item2.Length} bytes {FrameText.Show(t.Item2.AsSpan(0, Math.Min(t.Item2.Length, 200)))}"));
+
+        await property.WaitAsync(TimeSpan.FromMinutes(5));
     }
 
     [Test]

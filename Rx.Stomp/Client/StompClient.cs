@@ -382,7 +382,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
             try
             {
-                await WriteWithReceiptAsync(session, new Frame(StompCommand.Disconnect), contentLength: false, _options.DisconnectTimeout, cancellationToken).ConfigureAwait(false);
+                // Bounded as a whole, the write too: it may wait behind a send that a peer who stopped reading never lets finish.
+                await WriteWithReceiptAsync(session, new Frame(StompCommand.Disconnect), contentLength: false, _options.DisconnectTimeout, cancellationToken)
+                    .WithTimeout(_options.DisconnectTimeout, _options.Scheduler,
+                        () => new StompTimeoutException($"DISCONNECT was not confirmed within {_options.DisconnectTimeout.TotalSeconds:0.###} s."), cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (Exception e) when (e is StompException)
             {
@@ -715,11 +719,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Writes the SUBSCRIBE of <paramref name="watcher"/>; the result is the wait for its confirmation.</summary>
     private async Task<Task> StartSubscribeAsync(Session session, Watcher watcher)
     {
-        if (!watcher.TryClaim(session.Connection))
+        if (watcher.TryClaim(session.Connection) is not { } written)
         {
             return Task.CompletedTask;
         }
 
+        var sent = false;
         try
         {
             var headers = StompHeaders.Create(
@@ -735,10 +740,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             if (!watcher.Options.Receipt)
             {
                 await WriteAsync(session, frame, contentLength: false, CancellationToken.None).ConfigureAwait(false);
+                sent = true;
                 return Task.CompletedTask;
             }
 
             var confirmed = await StartWithReceiptAsync(session, frame, contentLength: false, _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
+            sent = true;
             return ConfirmAsync(watcher, confirmed);
         }
 #pragma warning disable CA1031 // Whatever went wrong is reported to this watch, or waits for the next connection.
@@ -747,6 +754,10 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         {
             OnSubscribeFailed(watcher, e);
             return Task.CompletedTask;
+        }
+        finally
+        {
+            written.TrySetResult(sent);
         }
     }
 
@@ -788,8 +799,9 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             return;
         }
 
+        var (subscribedOn, subscribeWritten) = watcher.Remove();
         var session = _session;
-        if (session is null || session.IsDisconnecting || !watcher.IsSubscribedOn(session.Connection))
+        if (session is null || session.IsDisconnecting || !ReferenceEquals(subscribedOn, session.Connection))
         {
             return;
         }
@@ -800,13 +812,19 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             headers = headers.Add(StompHeaderNames.Destination, watcher.Destination);
         }
 
-        _ = UnsubscribeAsync(session, new Frame(StompCommand.Unsubscribe, headers));
+        _ = UnsubscribeAsync(session, new Frame(StompCommand.Unsubscribe, headers), subscribeWritten);
     }
 
-    private async Task UnsubscribeAsync(Session session, Frame unsubscribe)
+    /// <summary>Writes UNSUBSCRIBE once the SUBSCRIBE it undoes was written (at once, usually); not at all if that was not.</summary>
+    private async Task UnsubscribeAsync(Session session, Frame unsubscribe, Task<bool> subscribeWritten)
     {
         try
         {
+            if (!await subscribeWritten.ConfigureAwait(false))
+            {
+                return;
+            }
+
             await WriteAsync(session, unsubscribe, contentLength: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StompException e)

@@ -1,9 +1,17 @@
 namespace Rx.Stomp.Client;
 
 /// <summary>One live <c>Subscribe()</c> of a <see cref="StompClient.Watch"/>: what to SUBSCRIBE, and whom to tell.</summary>
+/// <remarks>
+/// Claiming the SUBSCRIBE and removing the watcher exclude each other, and the removal learns when the claimed
+/// SUBSCRIBE was written: so a watch disposed while a reconnect subscribes it again is either never subscribed or
+/// unsubscribed after its SUBSCRIBE, never subscribed for good, and its UNSUBSCRIBE never overtakes its SUBSCRIBE.
+/// </remarks>
 internal sealed class Watcher(string id, string destination, SubscribeOptions options, IObserver<StompMessage> observer)
 {
+    private readonly Lock _gate = new();
     private object? _subscribedOn;
+    private Task<bool> _subscribeWritten = Task.FromResult(false);
+    private bool _removed;
 
     public string Id { get; } = id;
 
@@ -13,9 +21,36 @@ internal sealed class Watcher(string id, string destination, SubscribeOptions op
 
     public IObserver<StompMessage> Observer { get; } = observer;
 
-    /// <summary>Claims the SUBSCRIBE on <paramref name="connection"/>, so that it goes out once per connection.</summary>
-    public bool TryClaim(object connection) => !ReferenceEquals(Interlocked.Exchange(ref _subscribedOn, connection), connection);
+    /// <summary>
+    /// Claims the SUBSCRIBE on <paramref name="connection"/>, so that it goes out once per connection and never after
+    /// <see cref="Remove"/>. The claimer completes the result once the frame was written (true) or not (false).
+    /// </summary>
+    public TaskCompletionSource<bool>? TryClaim(object connection)
+    {
+        lock (_gate)
+        {
+            if (_removed || ReferenceEquals(_subscribedOn, connection))
+            {
+                return null;
+            }
 
-    /// <summary>Whether SUBSCRIBE went out on <paramref name="connection"/>.</summary>
-    public bool IsSubscribedOn(object? connection) => connection is not null && ReferenceEquals(Volatile.Read(ref _subscribedOn), connection);
+            _subscribedOn = connection;
+            var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _subscribeWritten = written.Task;
+            return written;
+        }
+    }
+
+    /// <summary>
+    /// Stops any further SUBSCRIBE; returns the connection the last one was claimed on (if any) and whether (once
+    /// known) it was written there, which an UNSUBSCRIBE must wait for.
+    /// </summary>
+    public (object? Connection, Task<bool> Written) Remove()
+    {
+        lock (_gate)
+        {
+            _removed = true;
+            return (_subscribedOn, _subscribeWritten);
+        }
+    }
 }

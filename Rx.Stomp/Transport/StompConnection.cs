@@ -26,6 +26,7 @@ internal sealed class StompConnection : IAsyncDisposable
     private static StompConnection? t_readLoop;
     private int _ended;
     private bool _closedByUs;
+    private bool _disconnectWritten;
 
     public StompConnection(Stream stream, StompEndpoint endpoint, FrameReader reader, FrameWriter writer, IFrameSink sink)
     {
@@ -80,7 +81,16 @@ internal sealed class StompConnection : IAsyncDisposable
         try
         {
             ThrowIfEnded();
+
+            // Checked under the write lock: a caller that found the client connected may reach it after DISCONNECT,
+            // and a frame written then would be dropped by the broker while its caller was told it went out.
+            if (_disconnectWritten)
+            {
+                throw new StompConnectionException($"DISCONNECT was sent to {Endpoint}: nothing may follow it.");
+            }
+
             _writer.Write(_outbound.Writer, frame, contentLength);
+            _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
             var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
             if (!flush.IsCompletedSuccessfully)
@@ -243,18 +253,22 @@ internal sealed class StompConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until everything written so far has reached the socket, then closes it.</summary>
+    /// <summary>Waits until everything written so far has reached the socket (at most about twice <paramref name="drainTimeout"/>), then closes it.</summary>
     public async ValueTask CloseAsync(TimeSpan drainTimeout)
     {
         Volatile.Write(ref _closedByUs, true);
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
+
+        // A writer whose flush waits for a peer that stopped reading holds the lock: then there is nothing to drain in order.
+        if (await _writeLock.WaitAsync(drainTimeout).ConfigureAwait(false))
         {
-            await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
+            try
+            {
+                await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
 
         await Task.WhenAny(_sendLoop, Task.Delay(drainTimeout)).ConfigureAwait(false);

@@ -1,0 +1,140 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Client;
+
+/// <summary>
+/// Disposing the client in any state — connecting, waiting to reconnect, reconnecting, stuck in a send the peer does
+/// not read — completes within the guard, closes the socket (the peer reads its end), and ends every stream and every
+/// watch with OnCompleted or OnError.
+/// </summary>
+public class DisposalTests
+{
+    /// <summary>Long enough that no timeout of the client's own ends the state the test disposes in.</summary>
+    private static readonly TimeSpan Never = TimeSpan.FromMinutes(10);
+
+    private static StompClientOptions Options(RawPeer peer) => new()
+    {
+        Endpoints = [peer.Endpoint],
+        ConnectTimeout = Never,
+        ConnectRetry = new BackoffPolicy { MaxAttempts = 1 },
+        ReceiptTimeout = Never,
+        DisconnectTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>Watches every stream of <paramref name="client"/> and one watch for their end (completion or error).</summary>
+    private static IReadOnlyList<(string Name, Task End)> Ends(StompClient client) =>
+    [
+        ("Frames", End(client.Frames)),
+        ("Messages", End(client.Messages)),
+        ("Receipts", End(client.Receipts)),
+        ("Errors", End(client.Errors)),
+        ("Heartbeats", End(client.Heartbeats)),
+        ("State", End(client.State)),
+        ("a watch", End(client.Watch("/queue/disposal", new SubscribeOptions { Receipt = false }))),
+    ];
+
+    private static Task<System.Reactive.Notification<T>> End<T>(IObservable<T> stream) =>
+        stream.IgnoreElements().Materialize().FirstAsync().ToTask();
+
+    private static async Task AssertAllEnded(IReadOnlyList<(string Name, Task End)> ends)
+    {
+        foreach (var (name, end) in ends)
+        {
+            Assert.That(async () => await end.WaitAsync(Observed.Guard), Throws.Nothing, $"{name} neither completed nor failed");
+        }
+    }
+
+    /// <summary>Reads what the client still sends until the socket closes: returns once the peer sees the end.</summary>
+    private static async Task AssertPeerSeesClose(RawPeer peer)
+    {
+        while (await peer.ReadAnyAsync().WaitAsync(Observed.Guard) is not null)
+        {
+        }
+    }
+
+    [Test]
+    public async Task Disposing_while_connecting_ends_the_connect_the_socket_and_every_stream()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        var ends = Ends(client);
+        var connecting = client.ConnectAsync();
+        await peer.AcceptAsync().WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+
+        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+
+        Assert.That(async () => await connecting.WaitAsync(Observed.Guard), Throws.InstanceOf<StompConnectionException>());
+        await AssertPeerSeesClose(peer);
+        await AssertAllEnded(ends);
+        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
+    }
+
+    [Test]
+    public async Task Disposing_while_waiting_to_reconnect_ends_every_stream()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Reconnect = new BackoffPolicy { InitialDelay = Never, MaxAttempts = BackoffPolicy.Unlimited } });
+        var ends = Ends(client);
+        await peer.ConnectAsync(client);
+        var waiting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        peer.CloseClientConnection();
+        await waiting;
+
+        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+
+        await AssertAllEnded(ends);
+    }
+
+    [Test]
+    public async Task Disposing_while_a_reconnect_waits_for_CONNECTED_closes_that_socket_and_ends_every_stream()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer) with { Reconnect = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = BackoffPolicy.Unlimited } });
+        var ends = Ends(client);
+        await peer.ConnectAsync(client);
+        peer.CloseClientConnection();
+        await peer.AcceptAsync().WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+
+        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+
+        await AssertPeerSeesClose(peer);
+        await AssertAllEnded(ends);
+    }
+
+    [Test]
+    public async Task Disposing_during_sends_the_peer_does_not_read_ends_them_the_socket_and_every_stream()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        var ends = Ends(client);
+        await peer.ConnectAsync(client);
+
+        // The peer reads nothing more: socket buffers and the outbound pipe fill, and a send waits for room.
+        var body = new byte[4 * 1024 * 1024];
+        var sends = new List<Task>();
+        for (var i = 0; i < 64 && sends.TrueForAll(s => s.IsCompleted); i++)
+        {
+            sends.Add(client.SendAsync("/queue/stuck", body));
+        }
+
+        Assert.That(sends.Exists(s => !s.IsCompleted), "a send waits for the peer to read");
+
+        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+
+        foreach (var send in sends)
+        {
+            // Sent before the end, or failed with a typed error: never left hanging.
+            Assert.That(async () => { try { await send.WaitAsync(Observed.Guard); } catch (StompException) { } }, Throws.Nothing);
+        }
+
+        await AssertPeerSeesClose(peer);
+        await AssertAllEnded(ends);
+    }
+}

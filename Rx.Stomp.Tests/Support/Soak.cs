@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Reactive.Linq;
+using Rx.Stomp.Client;
+
+namespace Rx.Stomp.Tests.Support;
+
+/// <summary>What a soak run measured.</summary>
+/// <param name="Ledger">What the consumer received.</param>
+/// <param name="Resends">Sends repeated after a lost receipt.</param>
+/// <param name="Faults">Faults injected.</param>
+/// <param name="ProducerReconnects">Connections the producer opened again.</param>
+/// <param name="ConsumerReconnects">Connections the consumer opened again.</param>
+/// <param name="HeapSamples">Bytes on the GC heap after a full collection, at each tenth of the messages received.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+internal sealed record SoakResult(DeliveryLedger Ledger, int Resends, int Faults, int ProducerReconnects, int ConsumerReconnects, IReadOnlyList<long> HeapSamples, TimeSpan Elapsed)
+{
+    /// <summary>Heap growth from the first sample to the last.</summary>
+    public long HeapGrowth => HeapSamples[^1] - HeapSamples[0];
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Ledger.Total} messages in {Elapsed.TotalSeconds:0} s, {Faults} faults injected, reconnects: producer {ProducerReconnects}, consumer {ConsumerReconnects}, " +
+        $"{Resends} sends repeated; {Ledger}; heap after full GC at each tenth (MB): {string.Join(" ", HeapSamples.Select(b => (b / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)))}");
+}
+
+/// <summary>
+/// A soak: <see cref="AtLeastOnce"/> messaging of many messages through one queue while a fault is injected over and
+/// over, with the heap sampled after full collections along the way.
+/// </summary>
+internal static class Soak
+{
+    /// <summary>Sends at once (each waits for its receipt), so that the run is bound by the broker, not by round trips.</summary>
+    private const int Concurrency = 64;
+
+    /// <summary>
+    /// Runs <paramref name="total"/> messages from <paramref name="producer"/> to <paramref name="consumer"/> (both
+    /// connected) through <paramref name="destination"/>, calling <paramref name="injectFault"/> every
+    /// <paramref name="faultEvery"/> until the last message arrived; fails if that takes longer than <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<SoakResult> RunAsync(StompClient producer, StompClient consumer, string destination, int total,
+        Func<Task> injectFault, TimeSpan faultEvery, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var producerConnects = 0;
+        var consumerConnects = 0;
+        using var producerState = producer.State.Where(s => s.Status == ConnectionStatus.Connected).Subscribe(_ => Interlocked.Increment(ref producerConnects));
+        using var consumerState = consumer.State.Where(s => s.Status == ConnectionStatus.Connected).Subscribe(_ => Interlocked.Increment(ref consumerConnects));
+
+        var ledger = new DeliveryLedger(total);
+        using var consuming = AtLeastOnce.Consume(consumer, destination, ledger);
+        var sampling = SampleHeapAsync(ledger);
+        var sending = AtLeastOnce.SendAllAsync(producer, destination, total, Concurrency, persistent: false);
+        var faults = 0;
+        using (var stop = new CancellationTokenSource(limit))
+        {
+            while (!ledger.All.IsCompleted && !stop.IsCancellationRequested)
+            {
+                // The fault schedule, not a synchronisation: wait for the next fault unless the run ends first.
+                await Task.WhenAny(ledger.All, Task.Delay(faultEvery, stop.Token)).ConfigureAwait(false);
+                if (!ledger.All.IsCompleted && !stop.IsCancellationRequested)
+                {
+                    await injectFault().ConfigureAwait(false);
+                    faults++;
+                }
+            }
+        }
+
+        if (!ledger.All.IsCompleted)
+        {
+            Assert.Fail($"Not every message arrived within {limit}: {ledger}; missing {string.Join(", ", ledger.Missing())}…");
+        }
+
+        var resends = await sending.WaitAsync(limit).ConfigureAwait(false);
+        var heap = await sampling.WaitAsync(limit).ConfigureAwait(false);
+        return new SoakResult(ledger, resends, faults, producerConnects - 1, consumerConnects - 1, heap, clock.Elapsed);
+    }
+
+    private static async Task<IReadOnlyList<long>> SampleHeapAsync(DeliveryLedger ledger)
+    {
+        var samples = new List<long>();
+        for (var tenth = 1; tenth <= 10; tenth++)
+        {
+            await ledger.WhenReceived((int)((long)ledger.Total * tenth / 10)).ConfigureAwait(false);
+            samples.Add(GC.GetTotalMemory(forceFullCollection: true));
+        }
+
+        return samples;
+    }
+}
