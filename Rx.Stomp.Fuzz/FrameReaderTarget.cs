@@ -1,5 +1,6 @@
 using System.Buffers;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Tests.Frames;
 
 namespace Rx.Stomp.Fuzz;
 
@@ -30,7 +31,7 @@ internal static class FrameReaderTarget
         var reader = new FrameReader(input.Version, input.Limits);
 
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var whole = ReadOutcome.Whole(reader, input.Stream);
+        var whole = FrameReading.ReadAll(reader, new ReadOnlySequence<byte>(input.Stream));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         if (allocated > AllocationBase + AllocationPerByte * input.Stream.Length)
         {
@@ -38,7 +39,7 @@ internal static class FrameReaderTarget
         }
 
         var expected = whole.Describe();
-        var chunked = ReadOutcome.Chunked(reader, input.Stream, input.ChunkSize).Describe();
+        var chunked = FrameReading.ReadIncrementally(reader, input.Stream, [input.ChunkSize], segmented: true).Describe();
         if (chunked != expected)
         {
             throw new FuzzFindingException($"Read in {input.ChunkSize}-byte chunks:\n{chunked}\nbut whole:\n{expected}");
@@ -64,9 +65,9 @@ internal static class FrameReaderTarget
             return;
         }
 
-        var again = ReadOutcome.Whole(new FrameReader(version, Unlimited), output.WrittenSpan.ToArray());
-        var expected = ReadOutcome.Describe(frame);
-        var actual = again.Error is null && again.Frames.Count == 1 ? ReadOutcome.Describe(again.Frames[0]) : again.Describe();
+        var again = FrameReading.ReadAll(new FrameReader(version, Unlimited), new ReadOnlySequence<byte>(output.WrittenSpan.ToArray()));
+        var expected = FrameText.Canonical(frame);
+        var actual = again.Error is null && again.Frames.Count == 1 ? FrameText.Canonical(again.Frames[0]) : again.Describe();
         if (actual != expected)
         {
             throw new FuzzFindingException($"Written and read again:\n{actual}\nbut read first:\n{expected}");

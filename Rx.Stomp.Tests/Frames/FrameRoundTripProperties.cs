@@ -87,9 +87,9 @@ public sealed class FrameRoundTripProperties
             var expected = test.Expected();
             var reader = new FrameReader(version);
 
-            Same("read whole", expected, FrameFeeder.ReadAll(reader, new ReadOnlySequence<byte>(bytes)));
-            Same("read in chunks", expected, FrameFeeder.ReadIncrementally(reader, bytes, test.Chunks, test.Segmented));
-            Same("read from chunked segments", expected, FrameFeeder.ReadAll(reader, FrameFeeder.Chunked(bytes, Cut(bytes.Length, test.Chunks))));
+            Same("read whole", expected, FrameReading.ReadAll(reader, new ReadOnlySequence<byte>(bytes)));
+            Same("read in chunks", expected, FrameReading.ReadIncrementally(reader, bytes, test.Chunks, test.Segmented));
+            Same("read from chunked segments", expected, FrameReading.ReadAll(reader, FrameReading.Chunked(bytes, Cut(bytes.Length, test.Chunks))));
         }, iter: Iterations, writeLine: TestContext.Out.WriteLine, print: test => test.ToString());
     }
 
@@ -109,9 +109,9 @@ public sealed class FrameRoundTripProperties
             var reader = new FrameReader(version, small ? SmallLimits : null);
 
             // Only StompProtocolException is caught in there: any other exception fails the property.
-            var whole = FrameFeeder.ReadAll(reader, new ReadOnlySequence<byte>(bytes)).Describe();
-            Same("chunked", whole, FrameFeeder.ReadIncrementally(reader, bytes, test.Chunks, test.Segmented).Describe(), bytes);
-            Same("one byte at a time", whole, FrameFeeder.ReadIncrementally(reader, bytes, [1], segmented: true).Describe(), bytes);
+            var whole = FrameReading.ReadAll(reader, new ReadOnlySequence<byte>(bytes)).Describe();
+            Same("chunked", whole, FrameReading.ReadIncrementally(reader, bytes, test.Chunks, test.Segmented).Describe(), bytes);
+            Same("one byte at a time", whole, FrameReading.ReadIncrementally(reader, bytes, [1], segmented: true).Describe(), bytes);
         }, iter: Iterations, writeLine: TestContext.Out.WriteLine, print: t => $"{t.Item1} mutations [{string.Join(", ", t.Item2)}] small limits: {t.Item3}");
     }
 
@@ -148,7 +148,7 @@ public sealed class FrameRoundTripProperties
         {
             var reader = new FrameReader(version);
             var before = GC.GetAllocatedBytesForCurrentThread();
-            FrameFeeder.ReadAll(reader, new ReadOnlySequence<byte>(bytes));
+            FrameReading.ReadAll(reader, new ReadOnlySequence<byte>(bytes));
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
             // Strings, header arrays and a frame per few bytes stay far below this; a buffer sized by content-length does not.
