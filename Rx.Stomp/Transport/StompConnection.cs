@@ -309,7 +309,8 @@ internal sealed class StompConnection : IAsyncDisposable
 
         await Task.WhenAll(_readLoop, _sendLoop).ConfigureAwait(false);
         _closing.Dispose();
-        _writeLock.Dispose();
+        // The write lock is not disposed: a writer whose flush the end cancelled still releases it afterwards, and
+        // writers queued on it must still get it, to learn that the connection ended. It holds no OS handle.
     }
 }
 
