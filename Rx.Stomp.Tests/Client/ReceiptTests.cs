@@ -5,7 +5,10 @@ using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
 
-/// <summary>Receipts: an ERROR fails the waits it concerns at once, without waiting for their timeout.</summary>
+/// <summary>
+/// Receipts: an ERROR fails the waits it concerns without waiting for their timeout, and only those: one that names
+/// no receipt is pinned on its frame by a probe, as a broker answers in order.
+/// </summary>
 public class ReceiptTests
 {
     private static async Task<(RawPeer Peer, StompClient Client, IAsyncDisposable Cleanup)> ConnectAsync()
@@ -36,16 +39,73 @@ public class ReceiptTests
     }
 
     [Test]
-    public async Task An_ERROR_naming_no_receipt_fails_every_pending_receipt_at_once()
+    public async Task An_ERROR_naming_no_receipt_fails_the_frame_still_unanswered_when_the_probe_is_answered()
     {
         var (peer, client, cleanup) = await ConnectAsync();
         await using var _ = cleanup;
-        var sending = client.SendAsync("/foo/bar", "x", new SendOptions { Receipt = true });
+        var first = client.SendAsync("/foo/bar", "refused", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var second = client.SendAsync("/queue/a", "taken", new SendOptions { Receipt = true });
+        var two = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+
+        // As RabbitMQ does: the first SEND refused without receipt-id, the second answered after it.
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Unknown destination")), "'/foo/bar' is not a valid destination"u8.ToArray()));
+        await peer.SendReceiptAsync(two);
+        await second.WaitAsync(Observed.Guard);
+        Assert.That(first.IsCompleted, Is.False, "the refused SEND waits for the probe");
+
+        var (begin, abort) = await ExpectProbeAsync(peer);
+        await peer.SendReceiptAsync(abort);
+
+        var error = Assert.ThrowsAsync<StompErrorException>(() => first.WaitAsync(Observed.Guard));
+        Assert.That(error!.Message, Does.Contain("Unknown destination").And.Contain("not a valid destination"));
+        Assert.That(abort.Headers["transaction"], Is.EqualTo(begin.Headers["transaction"]));
+    }
+
+    [Test]
+    public async Task An_ERROR_about_no_frame_fails_nothing_and_the_watch_goes_on()
+    {
+        var (peer, client, cleanup) = await ConnectAsync();
+        await using var _ = cleanup;
+        var delivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = client.Watch("/queue/a").Subscribe(m => delivered.TrySetResult(m.GetBodyText()), e => delivered.TrySetException(e));
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var sending = client.SendAsync("/queue/b", "x", new SendOptions { Receipt = true });
+        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+
+        // RabbitMQ's ERROR for a delivery that raced an UNSUBSCRIBE: it concerns neither frame.
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Subscription not found")), "There is no current subscription with tag 'T_sub-0'."u8.ToArray()));
+        await peer.SendReceiptAsync(subscribe);
+        await peer.SendReceiptAsync(send);
+        var (_, abort) = await ExpectProbeAsync(peer);
+        await peer.SendReceiptAsync(abort);
+
+        await sending.WaitAsync(Observed.Guard);
+        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(
+            ("destination", "/queue/a"), ("subscription", subscribe.Headers["id"]!), ("message-id", "m-1")), "still watched"u8.ToArray()));
+        Assert.That(await delivered.Task.WaitAsync(Observed.Guard), Is.EqualTo("still watched"));
+    }
+
+    [Test]
+    public async Task A_connection_closed_right_after_a_receipt_less_ERROR_fails_the_frames_in_doubt_with_that_ERROR()
+    {
+        var (peer, client, cleanup) = await ConnectAsync();
+        await using var _ = cleanup;
+        var sending = client.SendAsync("/queue/a", "x", new SendOptions { Receipt = true });
         await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
 
-        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Unknown destination")), "'/foo/bar' is not a valid destination"u8.ToArray()));
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Not allowed"))));
+        peer.CloseClientConnection();
 
         var error = Assert.ThrowsAsync<StompErrorException>(() => sending.WaitAsync(Observed.Guard));
-        Assert.That(error!.Message, Does.Contain("Unknown destination").And.Contain("not a valid destination"));
+        Assert.That(error!.BrokerMessage, Is.EqualTo("Not allowed"));
+    }
+
+    /// <summary>The probe: an empty transaction begun, then aborted with a receipt.</summary>
+    private static async Task<(Frame Begin, Frame Abort)> ExpectProbeAsync(RawPeer peer)
+    {
+        var begin = await peer.ExpectAsync(StompCommand.Begin).WaitAsync(Observed.Guard);
+        var abort = await peer.ExpectAsync(StompCommand.Abort).WaitAsync(Observed.Guard);
+        return (begin, abort);
     }
 }

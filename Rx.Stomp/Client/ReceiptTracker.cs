@@ -7,16 +7,26 @@ namespace Rx.Stomp.Client;
 /// Receipts asked for and not yet answered. A wait is registered before its frame is sent, so a fast RECEIPT
 /// cannot race past it; an ERROR naming the receipt, or the loss of the connection, fails it.
 /// </summary>
+/// <remarks>
+/// An ERROR that names no receipt (RabbitMQ sends such ERRORs both to refuse a frame and about no frame at all)
+/// leaves every unanswered frame in doubt. Brokers answer frames in order, so the doubt is settled by asking for one
+/// more RECEIPT (a probe): a frame written before the probe and still unanswered when the probe's RECEIPT comes is
+/// the one the ERROR refused; every other one gets its own RECEIPT.
+/// </remarks>
 internal sealed class ReceiptTracker
 {
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReceiptWait> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _doubt = new();
+    private object? _probing;
     private long _next;
 
     public int Count => _pending.Count;
 
-    /// <summary>A new receipt id and the task that its RECEIPT (or failure) completes.</summary>
+    /// <summary>A new receipt id and the wait that its RECEIPT (or failure) completes.</summary>
     /// <exception cref="InvalidOperationException"><paramref name="limit"/> receipts are already awaited.</exception>
-    public (string Id, Task<Frame> Answer) Register(object connection, int limit)
+    public ReceiptWait Register(object connection, int limit) => Register(connection, limit, isProbe: false);
+
+    private ReceiptWait Register(object connection, int limit, bool isProbe)
     {
         // Checked, not reserved: concurrent senders may overshoot by a few, which keeps the common path lock-free.
         if (_pending.Count >= limit)
@@ -26,18 +36,18 @@ internal sealed class ReceiptTracker
         }
 
         var id = "rcpt-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var pending = new Pending(connection);
-        _pending[id] = pending;
-        return (id, pending.Source.Task);
+        var wait = new ReceiptWait(id, connection, isProbe);
+        _pending[id] = wait;
+        return wait;
     }
 
     public void Forget(string id) => _pending.TryRemove(id, out _);
 
     public bool Complete(string id, Frame receipt)
     {
-        if (_pending.TryRemove(id, out var pending))
+        if (_pending.TryRemove(id, out var wait))
         {
-            pending.Source.TrySetResult(receipt);
+            wait.Source.TrySetResult(receipt);
             return true;
         }
 
@@ -46,31 +56,139 @@ internal sealed class ReceiptTracker
 
     public bool Fail(string id, Exception error)
     {
-        if (_pending.TryRemove(id, out var pending))
+        if (_pending.TryRemove(id, out var wait))
         {
-            pending.Source.TrySetException(error);
+            wait.Source.TrySetException(error);
             return true;
         }
 
         return false;
     }
 
-    /// <summary>Fails every wait on <paramref name="connection"/>: its RECEIPTs can no longer come.</summary>
-    public void FailAll(object connection, Exception error)
+    /// <summary>
+    /// Fails every wait on <paramref name="connection"/>: its RECEIPTs can no longer come. When it ended with nothing
+    /// read after an ERROR (the broker closed it, or reset it on the probe), that ERROR answers the frames in doubt.
+    /// </summary>
+    public void FailAll(object connection, Exception error, bool endedAfterError)
     {
-        foreach (var (id, pending) in _pending)
+        foreach (var (id, wait) in _pending)
         {
-            if (ReferenceEquals(pending.Connection, connection) && _pending.TryRemove(id, out _))
+            if (ReferenceEquals(wait.Connection, connection) && _pending.TryRemove(id, out _))
             {
-                pending.Source.TrySetException(error);
+                wait.Source.TrySetException(endedAfterError && wait.Doubt is { } doubt ? doubt : error);
             }
         }
     }
 
-    private sealed class Pending(object connection)
+    /// <summary>
+    /// An ERROR without <c>receipt-id</c> came on <paramref name="connection"/>: every frame unanswered there may be
+    /// the one it refused. True when the caller is to start probing (<see cref="NextProbe"/>) on that connection.
+    /// </summary>
+    public bool Doubt(object connection, StompErrorException error)
     {
+        lock (_doubt)
+        {
+            var inDoubt = false;
+            foreach (var (_, wait) in _pending)
+            {
+                if (!wait.IsProbe && ReferenceEquals(wait.Connection, connection))
+                {
+                    // The first ERROR is kept: brokers refuse in order, so it belongs to the oldest refused frame.
+                    wait.Doubt ??= error;
+                    inDoubt = true;
+                }
+            }
+
+            if (!inDoubt || ReferenceEquals(_probing, connection))
+            {
+                return false;
+            }
+
+            _probing = connection;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The next probe to write on <paramref name="connection"/>, covering the frames in doubt already written; null
+    /// when no frame is in doubt there any more, which ends the probing.
+    /// </summary>
+    public Probe? NextProbe(object connection)
+    {
+        lock (_doubt)
+        {
+            List<ReceiptWait>? covered = null;
+            var inDoubt = false;
+            foreach (var (_, wait) in _pending)
+            {
+                if (wait.Doubt is not null && ReferenceEquals(wait.Connection, connection))
+                {
+                    inDoubt = true;
+                    // A frame not yet written when the probe is registered may be written after it: the next probe covers it.
+                    if (wait.IsWritten)
+                    {
+                        (covered ??= []).Add(wait);
+                    }
+                }
+            }
+
+            if (!inDoubt)
+            {
+                StopProbing(connection);
+                return null;
+            }
+
+            return new Probe(Register(connection, int.MaxValue, isProbe: true), covered ?? []);
+        }
+    }
+
+    /// <summary>The probe was answered: every frame it covers that is still unanswered was refused by the ERROR.</summary>
+    public void Settle(Probe probe)
+    {
+        foreach (var wait in probe.Covered)
+        {
+            if (_pending.TryRemove(new KeyValuePair<string, ReceiptWait>(wait.Id, wait)))
+            {
+                wait.Source.TrySetException(wait.Doubt!);
+            }
+        }
+    }
+
+    /// <summary>Probing on <paramref name="connection"/> ended without settling the doubt (the connection is ending).</summary>
+    public void StopProbing(object connection)
+    {
+        lock (_doubt)
+        {
+            if (ReferenceEquals(_probing, connection))
+            {
+                _probing = null;
+            }
+        }
+    }
+
+    /// <summary>A RECEIPT asked for with a frame, and what is known of that frame.</summary>
+    internal sealed class ReceiptWait(string id, object connection, bool isProbe)
+    {
+        private int _written;
+
+        public string Id { get; } = id;
+
         public object Connection { get; } = connection;
 
+        public bool IsProbe { get; } = isProbe;
+
         public TaskCompletionSource<Frame> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Frame> Answer => Source.Task;
+
+        /// <summary>The receipt-less ERROR that came while this frame was unanswered, if one did.</summary>
+        public StompErrorException? Doubt { get; set; }
+
+        public bool IsWritten => Volatile.Read(ref _written) != 0;
+
+        public void MarkWritten() => Volatile.Write(ref _written, 1);
     }
+
+    /// <summary>A receipted frame asked for only to learn which frames in doubt the broker has answered.</summary>
+    internal sealed record Probe(ReceiptWait Wait, IReadOnlyList<ReceiptWait> Covered);
 }

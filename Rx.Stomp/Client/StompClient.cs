@@ -671,15 +671,17 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // DISCONNECT is never refused for the limit: leaving must always be possible.
-        var (id, answer) = _pendingReceipts.Register(session.Connection, frame.Command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts);
+        var wait = _pendingReceipts.Register(session.Connection, frame.Command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts);
+        var id = wait.Id;
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
-        var waiting = answer.WithTimeout(timeout, _options.Scheduler,
+        var waiting = wait.Answer.WithTimeout(timeout, _options.Scheduler,
             () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
             cancellationToken);
         _ = waiting.ContinueWith(_ => _pendingReceipts.Forget(id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await WriteAsync(session, new Frame(frame.Command, frame.Headers.Set(StompHeaderNames.Receipt, id), frame.Body), contentLength, cancellationToken).ConfigureAwait(false);
+            wait.MarkWritten();
         }
         catch (Exception e)
         {
@@ -868,15 +870,51 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                 {
                     _pendingReceipts.Fail(failedReceipt, error);
                 }
-                else
+                else if (_pendingReceipts.Doubt(session.Connection, error))
                 {
-                    // An ERROR that names no receipt (RabbitMQ's for a refused SEND) may concern any frame still
-                    // waiting for one; the spec closes the connection after ERROR, so none of them can be confirmed.
-                    _pendingReceipts.FailAll(session.Connection, error);
+                    // An ERROR that names no receipt may have refused any unanswered frame, or none (RabbitMQ's for a
+                    // delivery that raced an UNSUBSCRIBE): a probe tells which, without failing the innocent.
+                    _ = ProbeAsync(session);
                 }
 
                 _errors.OnNext(new StompError(StompErrorKind.ErrorFrame, error, frame));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Settles the frames a receipt-less ERROR left in doubt (see <see cref="ReceiptTracker"/>). The probe is an empty
+    /// transaction begun and aborted with a receipt: a no-op that every broker answers, in order.
+    /// </summary>
+    private async Task ProbeAsync(Session session)
+    {
+        try
+        {
+            while (_pendingReceipts.NextProbe(session.Connection) is { } probe)
+            {
+                try
+                {
+                    var transaction = StompHeaders.Create((StompHeaderNames.Transaction, NextId("probe")));
+                    await WriteAsync(session, new Frame(StompCommand.Begin, transaction), contentLength: false, CancellationToken.None).ConfigureAwait(false);
+                    await WriteAsync(session, new Frame(StompCommand.Abort, transaction.Add(StompHeaderNames.Receipt, probe.Wait.Id)), contentLength: false, CancellationToken.None).ConfigureAwait(false);
+                    await probe.Wait.Answer.WithTimeout(_options.ReceiptTimeout, _options.Scheduler,
+                        () => new StompTimeoutException($"No RECEIPT for the probe ({probe.Wait.Id}) within {_options.ReceiptTimeout.TotalSeconds:0.###} s."),
+                        CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _pendingReceipts.Forget(probe.Wait.Id);
+                }
+
+                _pendingReceipts.Settle(probe);
+            }
+        }
+        catch (StompException e)
+        {
+            // The connection is ending, and its end fails what is still in doubt; or the broker does not answer, and
+            // every frame in doubt times out on its own.
+            _pendingReceipts.StopProbing(session.Connection);
+            Log.ProbeUnanswered(_log, e.Message);
         }
     }
 
@@ -889,7 +927,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         var lost = reason is null
             ? new StompConnectionException("The connection was closed before the RECEIPT.")
             : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason);
-        _pendingReceipts.FailAll(session.Connection, lost);
+        _pendingReceipts.FailAll(session.Connection, lost, endedAfterError: session.LastError is not null);
         // Before the session is cleared: a sender that still sees it, but not an idle queue, queues its frame.
         _offline.GoOffline();
         if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))

@@ -45,4 +45,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Debug, "Disconnect on dispose: {Reason}")]
     public static partial void DisposeDisconnect(ILogger logger, string reason);
+
+    [LoggerMessage(13, LogLevel.Debug, "The frames an ERROR left in doubt could not be settled ({Reason}); each ends with its own timeout or with the connection")]
+    public static partial void ProbeUnanswered(ILogger logger, string reason);
 }
