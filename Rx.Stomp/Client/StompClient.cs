@@ -407,7 +407,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>
     /// A cold observable of the messages sent to <paramref name="destination"/>: each <c>Subscribe()</c> sends
     /// SUBSCRIBE with its own id (now, or once connected), and disposing it sends UNSUBSCRIBE. Subscribing never
-    /// throws; a SUBSCRIBE the broker refuses ends that subscription with <c>OnError</c>.
+    /// throws; a SUBSCRIBE the broker refuses, or an ERROR naming the subscription (the broker cancelled it), ends
+    /// that subscription with <c>OnError</c>.
     /// </summary>
     public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
     {
@@ -782,15 +783,22 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         if (e is StompErrorException or StompProtocolException or ArgumentException or InvalidOperationException)
         {
             // The broker refused this SUBSCRIBE, or its headers cannot be sent (or their factory threw): the error is this watch's own.
-            if (_watchers.Remove(watcher))
-            {
-                Deliver(watcher, o => o.OnError(e));
-            }
+            EndWatch(watcher, e);
         }
         else
         {
             // The connection went away: the next one subscribes again.
             Log.SubscribeUnconfirmed(_log, watcher.Id, watcher.Destination, e.Message);
+        }
+    }
+
+    /// <summary>Ends a watch the broker does not (or no longer) serve, without UNSUBSCRIBE: there is nothing to undo.</summary>
+    private void EndWatch(Watcher watcher, Exception error)
+    {
+        if (_watchers.Remove(watcher))
+        {
+            watcher.Remove();
+            Deliver(watcher, o => o.OnError(error));
         }
     }
 
@@ -866,6 +874,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             case StompCommand.Error:
                 var error = new StompErrorException(frame);
                 Log.ErrorFrame(_log, error.Message);
+                if (frame.Headers[StompHeaderNames.Subscription] is { } cancelled && _watchers.TryGet(cancelled, out var ended))
+                {
+                    // RabbitMQ's "Server cancelled subscription" (its queue was deleted): that watch will get nothing more.
+                    EndWatch(ended, error);
+                }
+
                 if (frame.Headers[StompHeaderNames.ReceiptId] is { } failedReceipt)
                 {
                     _pendingReceipts.Fail(failedReceipt, error);
