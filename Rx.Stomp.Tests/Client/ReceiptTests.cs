@@ -86,21 +86,6 @@ public class ReceiptTests
         Assert.That(await delivered.Task.WaitAsync(Observed.Guard), Is.EqualTo("still watched"));
     }
 
-    [Test]
-    public async Task A_connection_closed_right_after_a_receipt_less_ERROR_fails_the_frames_in_doubt_with_that_ERROR()
-    {
-        var (peer, client, cleanup) = await ConnectAsync();
-        await using var _ = cleanup;
-        var sending = client.SendAsync("/queue/a", "x", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
-
-        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Not allowed"))));
-        peer.CloseClientConnection();
-
-        var error = Assert.ThrowsAsync<StompErrorException>(() => sending.WaitAsync(Observed.Guard));
-        Assert.That(error!.BrokerMessage, Is.EqualTo("Not allowed"));
-    }
-
     /// <summary>The probe: an empty transaction begun, then aborted with a receipt.</summary>
     private static async Task<(Frame Begin, Frame Abort)> ExpectProbeAsync(RawPeer peer)
     {

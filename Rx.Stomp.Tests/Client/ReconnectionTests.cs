@@ -51,6 +51,32 @@ public class ReconnectionTests
     }
 
     [Test]
+    public async Task An_ERROR_then_the_end_of_the_connection_loses_the_frames_in_doubt_and_the_watch_is_subscribed_again()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(Observed.Guard);
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var sending = client.SendAsync("/queue/b", "x", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+
+        // What RabbitMQ sends when an administrator closes the connection: an ERROR about no frame, then the end.
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "AMQP channel died"))));
+        peer.CloseClientConnection();
+
+        Assert.That(async () => await sending.WaitAsync(Observed.Guard), Throws.InstanceOf<StompConnectionException>());
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "the watch, not ended as refused");
+        await peer.SendReceiptAsync(again);
+        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
+
+        Assert.That((await received).GetBodyText(), Is.EqualTo("hi"));
+    }
+
+    [Test]
     public async Task An_idle_client_sends_heartbeats_and_the_beats_count_as_a_sign_of_life_both_ways()
     {
         await using var peer = new RawPeer();

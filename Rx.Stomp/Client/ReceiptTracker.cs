@@ -66,16 +66,17 @@ internal sealed class ReceiptTracker
     }
 
     /// <summary>
-    /// Fails every wait on <paramref name="connection"/>: its RECEIPTs can no longer come. When it ended with nothing
-    /// read after an ERROR (the broker closed it, or reset it on the probe), that ERROR answers the frames in doubt.
+    /// Fails every wait on <paramref name="connection"/>: its RECEIPTs can no longer come. Frames in doubt are lost
+    /// with it, not refused: an ERROR just before the end may be about the connection (RabbitMQ sends "AMQP channel
+    /// died" when an administrator closes it), and a frame refused indeed is refused again on the next connection.
     /// </summary>
-    public void FailAll(object connection, Exception error, bool endedAfterError)
+    public void FailAll(object connection, Exception error)
     {
         foreach (var (id, wait) in _pending)
         {
             if (ReferenceEquals(wait.Connection, connection) && _pending.TryRemove(id, out _))
             {
-                wait.Source.TrySetException(endedAfterError && wait.Doubt is { } doubt ? doubt : error);
+                wait.Source.TrySetException(error);
             }
         }
     }

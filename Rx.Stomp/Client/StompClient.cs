@@ -941,7 +941,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         var lost = reason is null
             ? new StompConnectionException("The connection was closed before the RECEIPT.")
             : new StompConnectionException($"The connection was lost before the RECEIPT: {reason.Message}", reason);
-        _pendingReceipts.FailAll(session.Connection, lost, endedAfterError: session.LastError is not null);
+        _pendingReceipts.FailAll(session.Connection, lost);
         // Before the session is cleared: a sender that still sees it, but not an idle queue, queues its frame.
         _offline.GoOffline();
         if (reason is null || !ReferenceEquals(Interlocked.CompareExchange(ref _session, null, session), session))
