@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The RabbitMQ soak (Rx.Stomp.Tests/Brokers/RabbitMqSoakTests.cs) with a chosen number of messages:
-#   scripts/soak.sh            1,000,000 messages (the full soak; about 10 minutes)
+#   scripts/soak.sh            1,000,000 messages (the full soak; about 3 minutes on an idle 2-core machine)
 #   scripts/soak.sh 100000     the size the normal suite runs
 # It kills every connection of the RabbitMQ started by scripts/brokers.sh every few seconds: anything
 # else using that broker is disconnected too. Prints the figures (messages, faults, duplicates, heap).
