@@ -3,6 +3,7 @@ using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
+using Rx.Stomp.Transport;
 using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
@@ -74,6 +75,51 @@ public class ReconnectionTests
         await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
 
         Assert.That((await received).GetBodyText(), Is.EqualTo("hi"));
+    }
+
+    [Test]
+    public async Task Sends_racing_the_end_of_the_connection_wait_for_the_next_one_instead_of_failing()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(Options(peer));
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await client.SendAsync("/queue/a", "x");
+                }
+                catch (StompException e)
+                {
+                    failures.Enqueue(e);
+                }
+            }
+        })).ToArray();
+
+        // The peer reads what comes, so that no send waits on a full socket when the connection ends.
+        await ExpectSendsAsync(peer, 1000).WaitAsync(Observed.Guard);
+        peer.CloseClientConnection();
+        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
+        await ExpectSendsAsync(peer, 1000).WaitAsync(Observed.Guard);
+        await stop.CancelAsync();
+        await Task.WhenAll(senders).WaitAsync(Observed.Guard);
+
+        // A send whose bytes were being flushed when the connection ended may have left: its failure is honest.
+        Assert.That(failures.OfType<ConnectionEndedException>(), Is.Empty, "every send that found the connection ended waited for the next one");
+        Assert.That(failures.Select(e => e.Message), Has.All.Contain("ended while the frame was being written"));
+    }
+
+    private static async Task ExpectSendsAsync(RawPeer peer, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await peer.ExpectAsync(StompCommand.Send);
+        }
     }
 
     [Test]

@@ -34,6 +34,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly Broadcast<Frame> _sent;
     private readonly Lock _sentGate = new();
     private readonly StateStream _state;
+    private static readonly Task<Frame?> Unanswered = Task.FromResult<Frame?>(null);
     private readonly ReceiptTracker _pendingReceipts = new();
     private readonly SubscriptionRegistry _watchers = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -489,46 +490,31 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             throw new ArgumentException("CONNECT is sent by ConnectAsync.", nameof(frame));
         }
 
-        if (receipt)
-        {
-            return await SendWithReceiptAsync(frame, contentLength, cancellationToken).ConfigureAwait(false);
-        }
-
-        await SendFrameCoreAsync(frame, receipt: false, contentLength, cancellationToken).ConfigureAwait(false);
-        return null;
+        return await SendFrameCoreAsync(frame, receipt, contentLength, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Writes <paramref name="frame"/> now if connected and nothing waits before it, else queues it (or fails) per
     /// <see cref="StompClientOptions.OfflineSends"/>. Without a receipt the common case completes synchronously.
     /// </summary>
-    private Task SendFrameCoreAsync(Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
+    private Task<Frame?> SendFrameCoreAsync(Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
+        var session = _session;
+        if (session is null || session.IsDisconnecting || !_offline.IsIdle)
+        {
+            return SendOfflineAsync(session, frame, receipt, contentLength, cancellationToken);
+        }
+
         if (receipt)
         {
-            return SendWithReceiptAsync(frame, contentLength, cancellationToken);
+            return SentAgainIfEndedAsync(WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken), session, frame, receipt, contentLength, cancellationToken);
         }
 
-        ThrowIfDisposed();
-        var session = _session;
-        if (session is not null && !session.IsDisconnecting && _offline.IsIdle)
-        {
-            return WriteAsync(session, frame, contentLength, cancellationToken).AsTask();
-        }
-
-        return SendOfflineAsync(session, frame, receipt: false, contentLength, cancellationToken);
-    }
-
-    private Task<Frame?> SendWithReceiptAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        var session = _session;
-        if (session is not null && !session.IsDisconnecting && _offline.IsIdle)
-        {
-            return WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken);
-        }
-
-        return SendOfflineAsync(session, frame, receipt: true, contentLength, cancellationToken);
+        var write = WriteAsync(session, frame, contentLength, cancellationToken);
+        return write.IsCompletedSuccessfully
+            ? Unanswered
+            : SentAgainIfEndedAsync(UnansweredAsync(write), session, frame, receipt, contentLength, cancellationToken);
     }
 
     private Task<Frame?> SendOfflineAsync(Session? session, Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
@@ -546,14 +532,40 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
         // Connected, and the queue drained between the checks: write directly after all, on the current connection.
         session = RequireSession();
-        return receipt
+        var direct = receipt
             ? WriteWithReceiptAsync(session, frame, contentLength, _options.ReceiptTimeout, cancellationToken)
-            : WriteWithoutReceiptAsync(session, frame, contentLength, cancellationToken);
+            : UnansweredAsync(WriteAsync(session, frame, contentLength, cancellationToken));
+        return SentAgainIfEndedAsync(direct, session, frame, receipt, contentLength, cancellationToken);
     }
 
-    private async Task<Frame?> WriteWithoutReceiptAsync(Session session, Frame frame, bool contentLength, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaits a write made directly on <paramref name="session"/>. One that found the connection already ended (its
+    /// end not yet taken in) wrote nothing: a plain SEND then goes out the way any send does once that end is taken
+    /// in (on the next connection, into the offline queue, or failing as the options say), instead of failing for a
+    /// race with the end. Frames bound to their connection (ACK, NACK, a transaction's) are not sent elsewhere.
+    /// </summary>
+    private async Task<Frame?> SentAgainIfEndedAsync(Task<Frame?> direct, Session session, Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken)
     {
-        await WriteAsync(session, frame, contentLength, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await direct.ConfigureAwait(false);
+        }
+        catch (ConnectionEndedException) when (frame.Command == StompCommand.Send && frame.Headers[StompHeaderNames.Transaction] is null)
+        {
+            await session.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (ReferenceEquals(Volatile.Read(ref _session), session))
+            {
+                // Closed by this side and not replaced: no later connection will take the frame.
+                throw;
+            }
+        }
+
+        return await SendFrameCoreAsync(frame, receipt, contentLength, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Frame?> UnansweredAsync(ValueTask write)
+    {
+        await write.ConfigureAwait(false);
         return null;
     }
 

@@ -80,7 +80,11 @@ internal sealed class StompConnection : IAsyncDisposable
         var handedOver = false;
         try
         {
-            ThrowIfEnded();
+            if (Volatile.Read(ref _ended) != 0)
+            {
+                // A faulted task, not a throw: callers tell this "nothing was written" apart by awaiting.
+                return ValueTask.FromException(new ConnectionEndedException(Endpoint));
+            }
 
             // Checked under the write lock: a caller that found the client connected may reach it after DISCONNECT,
             // and a frame written then would be dropped by the broker while its caller was told it went out.
@@ -126,9 +130,9 @@ internal sealed class StompConnection : IAsyncDisposable
 
     private void CheckFlushed(FlushResult flush)
     {
-        if (flush.IsCompleted)
+        if (flush.IsCompleted && Volatile.Read(ref _ended) != 0)
         {
-            ThrowIfEnded();
+            throw new StompConnectionException($"The connection to {Endpoint} ended while the frame was being written.");
         }
     }
 
@@ -141,14 +145,6 @@ internal sealed class StompConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is StompConnectionException or OperationCanceledException or ObjectDisposedException)
         {
-        }
-    }
-
-    private void ThrowIfEnded()
-    {
-        if (Volatile.Read(ref _ended) != 0)
-        {
-            throw new StompConnectionException($"The connection to {Endpoint} is closed.");
         }
     }
 
