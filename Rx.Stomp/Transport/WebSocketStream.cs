@@ -35,9 +35,9 @@ internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType mes
                 }
             }
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (IsFailure(e, cancellationToken))
         {
-            throw new IOException($"WebSocket receive failed: {e.Message}", e);
+            throw Failure("receive", e);
         }
     }
 
@@ -48,9 +48,9 @@ internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType mes
             await socket.SendAsync(buffer, messageType, endOfMessage: false, cancellationToken).ConfigureAwait(false);
             _messageOpen = true;
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (IsFailure(e, cancellationToken))
         {
-            throw new IOException($"WebSocket send failed: {e.Message}", e);
+            throw Failure("send", e);
         }
     }
 
@@ -66,11 +66,21 @@ internal sealed class WebSocketStream(WebSocket socket, WebSocketMessageType mes
             await socket.SendAsync(ReadOnlyMemory<byte>.Empty, messageType, endOfMessage: true, cancellationToken).ConfigureAwait(false);
             _messageOpen = false;
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (IsFailure(e, cancellationToken))
         {
-            throw new IOException($"WebSocket send failed: {e.Message}", e);
+            throw Failure("send", e);
         }
     }
+
+    /// <summary>
+    /// A WebSocket failure: <see cref="WebSocketException"/>, or the cancellation a socket reports when it was aborted
+    /// under a pending send or receive (its stream closed) although the caller did not cancel.
+    /// </summary>
+    private static bool IsFailure(Exception e, CancellationToken cancellationToken) =>
+        e is WebSocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static IOException Failure(string operation, Exception e) =>
+        new($"WebSocket {operation} failed: {(e is OperationCanceledException { InnerException: { } cause } ? cause.Message : e.Message)}", e);
 
     protected override void Dispose(bool disposing)
     {
