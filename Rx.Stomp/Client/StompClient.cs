@@ -24,6 +24,7 @@ namespace Rx.Stomp.Client;
 /// </remarks>
 public sealed class StompClient : IAsyncDisposable, IDisposable
 {
+    private static readonly Task<Frame?> Unanswered = Task.FromResult<Frame?>(null);
     private readonly StompClientOptions _options;
     private readonly ILogger _log;
     private readonly Broadcast<Frame> _frames;
@@ -34,7 +35,6 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly Broadcast<Frame> _sent;
     private readonly Lock _sentGate = new();
     private readonly StateStream _state;
-    private static readonly Task<Frame?> Unanswered = Task.FromResult<Frame?>(null);
     private readonly ReceiptTracker _pendingReceipts = new();
     private readonly SubscriptionRegistry _watchers = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -680,6 +680,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return await answer.ConfigureAwait(false);
     }
 
+    /// <summary>The RECEIPT <paramref name="wait"/> is for, or a <see cref="StompTimeoutException"/> after <paramref name="timeout"/>.</summary>
+    private Task<Frame> ReceiptWithin(ReceiptTracker.ReceiptWait wait, string what, TimeSpan timeout, CancellationToken cancellationToken) =>
+        wait.Answer.WithTimeout(timeout, _options.Scheduler,
+            () => new StompTimeoutException($"No RECEIPT for {what} ({wait.Id}) within {timeout.TotalSeconds:0.###} s."),
+            cancellationToken);
+
     /// <summary>Writes <paramref name="frame"/> with a new receipt id; the result is the wait for that RECEIPT.</summary>
     private async Task<Task<Frame>> StartWithReceiptAsync(Session session, Frame frame, bool contentLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -687,9 +693,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         var wait = _pendingReceipts.Register(session.Connection, frame.Command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts);
         var id = wait.Id;
         // The deadline starts before the frame leaves, so that it bounds the whole round trip.
-        var waiting = wait.Answer.WithTimeout(timeout, _options.Scheduler,
-            () => new StompTimeoutException($"No RECEIPT for {frame.Command.ToWire()} ({id}) within {timeout.TotalSeconds:0.###} s."),
-            cancellationToken);
+        var waiting = ReceiptWithin(wait, frame.Command.ToWire(), timeout, cancellationToken);
         _ = waiting.ContinueWith(_ => _pendingReceipts.Forget(id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -923,9 +927,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
                     var transaction = StompHeaders.Create((StompHeaderNames.Transaction, NextId("probe")));
                     await WriteAsync(session, new Frame(StompCommand.Begin, transaction), contentLength: false, CancellationToken.None).ConfigureAwait(false);
                     await WriteAsync(session, new Frame(StompCommand.Abort, transaction.Add(StompHeaderNames.Receipt, probe.Wait.Id)), contentLength: false, CancellationToken.None).ConfigureAwait(false);
-                    await probe.Wait.Answer.WithTimeout(_options.ReceiptTimeout, _options.Scheduler,
-                        () => new StompTimeoutException($"No RECEIPT for the probe ({probe.Wait.Id}) within {_options.ReceiptTimeout.TotalSeconds:0.###} s."),
-                        CancellationToken.None).ConfigureAwait(false);
+                    await ReceiptWithin(probe.Wait, "the probe", _options.ReceiptTimeout, CancellationToken.None).ConfigureAwait(false);
                 }
                 finally
                 {

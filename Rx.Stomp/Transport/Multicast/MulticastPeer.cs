@@ -56,7 +56,7 @@ internal sealed class MulticastPeer : IDisposable
         var peer = new MulticastPeer(group, options);
         _ = peer.ServeClientAsync();
         _ = peer.ReceiveDatagramsAsync();
-        return new DuplexStream(peer._toClient.Reader.AsStream(), peer._fromClient.Writer.AsStream());
+        return new SplitStream(peer._toClient.Reader.AsStream(), peer._fromClient.Writer.AsStream());
     }
 
     /// <summary>Reads the client's frames until it closes its stream or disconnects, then leaves the group.</summary>
