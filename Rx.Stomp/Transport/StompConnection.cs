@@ -14,8 +14,9 @@ namespace Rx.Stomp.Transport;
 /// </summary>
 /// <remarks>
 /// A socket (plain or TLS) is read by a thread of its own doing blocking reads straight into the frame reader: at
-/// broker rates a read holds one or two frames, and a thread-pool hop per read would cost more than the parsing.
-/// Any other stream (WebSocket, a test's pipe) is read by an async loop.
+/// broker rates a read holds one or two frames, and a thread-pool hop per read would cost more than the parsing. Its
+/// writes are blocking calls too: a socket that has seen an asynchronous call has its blocking calls emulated by
+/// .NET's event loop through the thread pool. Any other stream (WebSocket, a test's pipe) is read by an async loop.
 /// </remarks>
 internal sealed class StompConnection : IAsyncDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class StompConnection : IAsyncDisposable
     private readonly IReadOnlyCollection<StompVersion> _offered;
     private readonly FrameLimits _limits;
     private readonly TimeSpan _closeTimeout;
+    private readonly bool _blocking;
     private readonly CancellationTokenSource _closing = new();
     private readonly WriteLoop _writes;
     private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,7 +51,8 @@ internal sealed class StompConnection : IAsyncDisposable
         _limits = limits;
         _closeTimeout = closeTimeout;
         _reader = new FrameReader(StompVersion.V12, limits);
-        _writes = new WriteLoop(stream, endpoint, _closing.Token);
+        _blocking = stream is NetworkStream or TlsStream;
+        _writes = new WriteLoop(stream, endpoint, _blocking, _closing.Token);
     }
 
     public StompEndpoint Endpoint { get; }
@@ -78,7 +81,7 @@ internal sealed class StompConnection : IAsyncDisposable
     public void Start(IObserver<Frame> observer)
     {
         _observer = observer;
-        if (_stream is NetworkStream or TlsStream)
+        if (_blocking)
         {
             new Thread(ReadBlocking) { IsBackground = true, Name = $"Rx.Stomp reader {Endpoint}" }.Start();
         }

@@ -31,6 +31,12 @@ public sealed class TcpTransport : IStompTransport
         return tls is null ? stream : await AuthenticateAsync(stream, endpoint, tls, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Connects with the socket's blocking calls, on a pool thread (cancelled by closing the socket): a socket that
+    /// never sees an asynchronous call stays in blocking mode, so the connection's reader thread blocks in the kernel
+    /// itself. (After one asynchronous call .NET emulates blocking calls through its event loop and the thread pool: two
+    /// more thread wake-ups per read.)
+    /// </summary>
     private async ValueTask<NetworkStream> OpenSocketAsync(StompEndpoint endpoint, CancellationToken cancellationToken)
     {
         var socket = _options.LocalEndPoint is { } local
@@ -39,7 +45,7 @@ public sealed class TcpTransport : IStompTransport
         try
         {
             Configure(socket);
-            await socket.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            await Blocking(socket, () => socket.Connect(endpoint.Host, endpoint.Port), cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch (SocketException e)
@@ -59,7 +65,7 @@ public sealed class TcpTransport : IStompTransport
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         try
         {
-            await ssl.AuthenticateAsClientAsync(tls.Options, cancellationToken).ConfigureAwait(false);
+            await Blocking(ssl, () => ssl.AuthenticateAsClient(tls.Options), cancellationToken).ConfigureAwait(false);
             return new TlsStream(ssl, endpoint, tls);
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
@@ -71,6 +77,21 @@ public sealed class TcpTransport : IStompTransport
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Runs a blocking call on a pool thread; cancelling disposes <paramref name="owner"/>, which ends the call.</summary>
+    private static async Task Blocking(IDisposable owner, Action call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var cancel = cancellationToken.Register(owner.Dispose);
+        try
+        {
+            await Task.Run(call, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 

@@ -40,6 +40,19 @@ internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClie
         }
     }
 
+    /// <summary>A blocking write, for the connection's writer: a socket that sees only blocking calls reads without thread hops.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        try
+        {
+            inner.Write(buffer);
+        }
+        catch (IOException e) when (!_readAny && TlsClientAuthentication.IsTlsError(e))
+        {
+            throw tls.ServerRefused(endpoint, e);
+        }
+    }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try

@@ -13,6 +13,7 @@ internal sealed class WriteLoop
 {
     private readonly Stream _stream;
     private readonly StompEndpoint _endpoint;
+    private readonly bool _blocking;
     // Segments of 64 KiB: the loop makes one write per segment, so small ones would cost a system call per 4 KiB.
     private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -21,10 +22,15 @@ internal sealed class WriteLoop
     private int _stopped;
     private bool _disconnectWritten;
 
-    public WriteLoop(Stream stream, StompEndpoint endpoint, CancellationToken stopping)
+    /// <param name="stream">Where the frames go.</param>
+    /// <param name="endpoint">Where it leads, for messages.</param>
+    /// <param name="blocking">Write with the stream's blocking calls: a socket that sees only those keeps its reader free of thread hops (see <see cref="TcpTransport"/>).</param>
+    /// <param name="stopping">Ends the loop.</param>
+    public WriteLoop(Stream stream, StompEndpoint endpoint, bool blocking, CancellationToken stopping)
     {
         _stream = stream;
         _endpoint = endpoint;
+        _blocking = blocking;
         Completion = Task.Run(() => DrainAsync(stopping), CancellationToken.None);
     }
 
@@ -155,10 +161,21 @@ internal sealed class WriteLoop
                 var result = await output.ReadAsync(stopping).ConfigureAwait(false);
                 foreach (var segment in result.Buffer)
                 {
-                    await _stream.WriteAsync(segment, stopping).ConfigureAwait(false);
+                    if (_blocking)
+                    {
+                        // Blocks this pool thread only while the socket's buffer is full; closing the socket ends it.
+                        _stream.Write(segment.Span);
+                    }
+                    else
+                    {
+                        await _stream.WriteAsync(segment, stopping).ConfigureAwait(false);
+                    }
                 }
 
-                await _stream.FlushAsync(stopping).ConfigureAwait(false);
+                if (!_blocking)
+                {
+                    await _stream.FlushAsync(stopping).ConfigureAwait(false);
+                }
                 output.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
