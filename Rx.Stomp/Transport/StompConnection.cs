@@ -51,8 +51,14 @@ internal sealed class StompConnection : IAsyncDisposable
         _limits = limits;
         _closeTimeout = closeTimeout;
         _reader = new FrameReader(StompVersion.V12, limits);
-        _blocking = stream is NetworkStream or TlsStream;
-        _writes = new WriteLoop(stream, endpoint, _blocking, _closing.Token);
+        var socket = stream switch
+        {
+            NetworkStream network => network.Socket,
+            TlsStream tls => tls.Socket,
+            _ => null,
+        };
+        _blocking = socket is not null;
+        _writes = new WriteLoop(stream, endpoint, socket, _closing.Token);
     }
 
     public StompEndpoint Endpoint { get; }

@@ -66,7 +66,7 @@ public sealed class TcpTransport : IStompTransport
         try
         {
             await Blocking(ssl, () => ssl.AuthenticateAsClient(tls.Options), cancellationToken).ConfigureAwait(false);
-            return new TlsStream(ssl, endpoint, tls);
+            return new TlsStream(ssl, inner.Socket, endpoint, tls);
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {

@@ -7,9 +7,12 @@ namespace Rx.Stomp.Transport;
 /// <see cref="StompTlsException"/>: under TLS 1.3 the server checks the client certificate after the client's
 /// handshake has completed, so a refusal arrives on the first read, or on a write that follows it.
 /// </summary>
-internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClientAuthentication tls) : DuplexStream
+internal sealed class TlsStream(SslStream inner, System.Net.Sockets.Socket socket, StompEndpoint endpoint, TlsClientAuthentication tls) : DuplexStream
 {
     private bool _readAny;
+
+    /// <summary>The socket under the TLS layer.</summary>
+    public System.Net.Sockets.Socket Socket { get; } = socket;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Rx.Stomp.Frames;
 
 namespace Rx.Stomp.Transport;
@@ -7,30 +10,44 @@ namespace Rx.Stomp.Transport;
 /// The ordered writer of one connection: callers serialize frames into an in-memory pipe under a lock, in call
 /// order, and one loop drains the pipe into the stream in large writes, so a burst of small frames costs few system calls.
 /// </summary>
+/// <remarks>
+/// On a socket, a lone small frame (a request, a reply, an ACK) is written by its caller at once when the loop has
+/// nothing to write, the socket has room and no such write came within the last few microseconds: it leaves without
+/// waking a thread, while a burst still goes through the pipe.
+/// </remarks>
 #pragma warning disable CA1001 // The lock is never disposed, on purpose: see Stop.
 internal sealed class WriteLoop
 #pragma warning restore CA1001
 {
     private readonly Stream _stream;
     private readonly StompEndpoint _endpoint;
-    private readonly bool _blocking;
+    private readonly Socket? _socket;
     // Segments of 64 KiB: the loop makes one write per segment, so small ones would cost a system call per 4 KiB.
     private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
     private readonly SemaphoreSlim _lock = new(1, 1);
+    // Ten microseconds: far below a round trip, far above the gap between the sends of a burst.
+    private static readonly long InlineGap = Stopwatch.Frequency / 100_000;
+    private const int MaxInlineBody = 16 * 1024;
+    private readonly ArrayBufferWriter<byte> _inline = new(4096);
     private FrameWriter _writer = new(StompVersion.V12);
     private long _framesWritten;
+    private long _queuedBytes;
+    private long _lastInline;
     private int _stopped;
     private bool _disconnectWritten;
 
     /// <param name="stream">Where the frames go.</param>
     /// <param name="endpoint">Where it leads, for messages.</param>
-    /// <param name="blocking">Write with the stream's blocking calls: a socket that sees only those keeps its reader free of thread hops (see <see cref="TcpTransport"/>).</param>
+    /// <param name="socket">
+    /// The socket under <paramref name="stream"/>, if it is one: then the stream is written with blocking calls (a socket
+    /// that sees only those keeps its reader free of thread hops, see <see cref="TcpTransport"/>), some by their callers.
+    /// </param>
     /// <param name="stopping">Ends the loop.</param>
-    public WriteLoop(Stream stream, StompEndpoint endpoint, bool blocking, CancellationToken stopping)
+    public WriteLoop(Stream stream, StompEndpoint endpoint, Socket? socket, CancellationToken stopping)
     {
         _stream = stream;
         _endpoint = endpoint;
-        _blocking = blocking;
+        _socket = socket;
         Completion = Task.Run(() => DrainAsync(stopping), CancellationToken.None);
     }
 
@@ -77,9 +94,15 @@ internal sealed class WriteLoop
                 throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
             }
 
-            _writer.Write(_outbound.Writer, frame, contentLength);
+            var inline = TryWriteInline(frame, contentLength);
             _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
+            if (inline)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            Interlocked.Add(ref _queuedBytes, _outbound.Writer.UnflushedBytes);
             var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
             if (!flush.IsCompletedSuccessfully)
             {
@@ -97,6 +120,38 @@ internal sealed class WriteLoop
                 _lock.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Writes a small frame to the socket on the caller's thread if nothing waits in the pipe (called under the lock, so
+    /// nothing can overtake it), the socket has room (so the call does not block) and the last such write is not recent;
+    /// else serializes it into the pipe for the loop, and returns false.
+    /// </summary>
+    private bool TryWriteInline(Frame frame, bool contentLength)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_socket is null || frame.Body.Length > MaxInlineBody || Volatile.Read(ref _queuedBytes) != 0 || now - _lastInline < InlineGap
+            || !_socket.Poll(0, SelectMode.SelectWrite))
+        {
+            _writer.Write(_outbound.Writer, frame, contentLength);
+            return false;
+        }
+
+        _inline.ResetWrittenCount();
+        _writer.Write(_inline, frame, contentLength);
+        try
+        {
+            _stream.Write(_inline.WrittenSpan);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // The loop ends with the failure, and the connection with it.
+            _outbound.Writer.Complete(e);
+            throw new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
+        }
+
+        _lastInline = Stopwatch.GetTimestamp();
+        return true;
     }
 
     /// <summary>Waits for a flush that the pipe held back (the loop is behind), then releases the lock.</summary>
@@ -161,7 +216,7 @@ internal sealed class WriteLoop
                 var result = await output.ReadAsync(stopping).ConfigureAwait(false);
                 foreach (var segment in result.Buffer)
                 {
-                    if (_blocking)
+                    if (_socket is not null)
                     {
                         // Blocks this pool thread only while the socket's buffer is full; closing the socket ends it.
                         _stream.Write(segment.Span);
@@ -172,10 +227,13 @@ internal sealed class WriteLoop
                     }
                 }
 
-                if (!_blocking)
+                if (_socket is null)
                 {
                     await _stream.FlushAsync(stopping).ConfigureAwait(false);
                 }
+
+                // Counted down after the write: while it runs, callers keep to the pipe, behind it.
+                Interlocked.Add(ref _queuedBytes, -result.Buffer.Length);
                 output.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
