@@ -16,6 +16,7 @@ var app = new CommandApp<DemoCommand>();
 app.Configure(config =>
 {
     config.SetApplicationName("rxstomp");
+    config.SetApplicationVersion(ProgramVersion.Text);
     config.PropagateExceptions();
     config.UseStrictParsing();
     config.AddCommand<ListenCommand>("listen")
