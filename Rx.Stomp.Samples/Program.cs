@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rx.Stomp.Samples.Bench;
+using Rx.Stomp.Samples.Bench.NullPeer;
 using Rx.Stomp.Samples.Cli;
 using Rx.Stomp.Samples.Dashboard;
 using Rx.Stomp.Samples.Demo;
@@ -16,6 +17,7 @@ var app = new CommandApp<DemoCommand>();
 app.Configure(config =>
 {
     config.SetApplicationName("rxstomp");
+    config.SetApplicationVersion(ProgramVersion.Text);
     config.PropagateExceptions();
     config.UseStrictParsing();
     config.AddCommand<ListenCommand>("listen")
@@ -25,7 +27,8 @@ app.Configure(config =>
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");
     config.AddCommand<BenchCommand>("bench")
-        .WithExample("bench", "--peer", "../shared/bench", "--compare", "../shared/bench", "--repeat", "3");
+        .WithExample("bench", "--peer", "--compare", "../shared/bench", "--repeat", "3");
+    config.AddCommand<NullPeerCommand>("null-peer").IsHidden();
     config.AddCommand<ShellCommand>("shell")
         .WithExample("shell", "stomp://guest:guest@localhost:61613/")
         .WithExample("shell", "-H", "localhost", "-P", "61613", "-U", "guest", "-W", "guest", "-F", "commands.txt");

@@ -17,10 +17,9 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
     protected override async Task<int> RunAsync(BenchSettings settings, StompClientOptions options, CancellationToken cancellationToken)
     {
         var sizes = settings.ParseSizes();
-        var sources = settings.Peer ?? settings.Compare;
-        using var tools = sources is null ? null : await RawTools.BuildAsync(sources, cancellationToken);
-        var compare = settings.Compare is null ? null : tools;
-        await using var target = await BenchTarget.StartAsync(settings, options, tools, cancellationToken);
+        using var compare = settings.Compare is null ? null : await RawTools.BuildAsync(settings.Compare, ["raw_limit"], cancellationToken);
+        using var rawPeer = settings.RawPeer is null ? null : await RawTools.BuildAsync(settings.RawPeer, ["raw_peer"], cancellationToken);
+        await using var target = await BenchTarget.StartAsync(settings, options, rawPeer, cancellationToken);
         var workloads = new ClientWorkloads(target.Options, target.IsNullPeer, TimeSpan.FromSeconds(settings.TimeoutSeconds));
         var count = settings.CountOrDefault;
         var report = new BenchReport(Console.Out);
@@ -45,7 +44,7 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
             runs.Add(run);
         }
 
-        report.Summary(runs);
+        report.Summary(runs, throughBroker: settings.NamesBroker);
         if (sizes.Count == 0)
         {
             return ExitCodes.Success;

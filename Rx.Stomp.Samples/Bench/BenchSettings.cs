@@ -9,7 +9,7 @@ namespace Rx.Stomp.Samples.Bench;
 internal sealed class BenchSettings : ConnectionSettings
 {
     [CommandOption("-n|--count <N>")]
-    [Description("Messages per publish and consume run (default 1000000 against the null peer, else 50000).")]
+    [Description("Messages per publish and consume run (default 1000000 against a null peer, else 50000).")]
     public long? Count { get; set; }
 
     [CommandOption("-b|--size <BYTES>")]
@@ -20,9 +20,13 @@ internal sealed class BenchSettings : ConnectionSettings
     [Description("Round trips of the rtt workload (default 2000).")]
     public int RoundTrips { get; set; } = 2000;
 
-    [CommandOption("--peer <DIR>")]
-    [Description("Build raw_peer.c from the shared bench DIR, start it, and measure against it (the null peer).")]
-    public string? Peer { get; set; }
+    [CommandOption("--peer")]
+    [Description("Measure against the null peer, a STOMP peer that costs almost nothing (rxstomp null-peer, started in a process of its own).")]
+    public bool Peer { get; set; }
+
+    [CommandOption("--raw-peer <DIR>")]
+    [Description("Measure against the shared bench's null peer instead: build raw_peer.c from DIR and start it.")]
+    public string? RawPeer { get; set; }
 
     [CommandOption("--compare <DIR>")]
     [Description("Build raw_limit.c from the shared bench DIR and run it against the same target in the same run; print ratios.")]
@@ -47,7 +51,10 @@ internal sealed class BenchSettings : ConnectionSettings
     /// <summary>Whether the target is the broker the options name, rather than the embedded broker or the null peer.</summary>
     public bool NamesBroker => Url is not null || Host is not null || Port is not null;
 
-    public long CountOrDefault => Count ?? (Peer is null ? 50_000 : 1_000_000);
+    /// <summary>Whether the target is a null peer, rxstomp's or raw_peer.c.</summary>
+    public bool NullPeer => Peer || RawPeer is not null;
+
+    public long CountOrDefault => Count ?? (NullPeer ? 1_000_000 : 50_000);
 
     /// <exception cref="UsageException">A value out of range.</exception>
     public IReadOnlyList<int> ParseSizes()
@@ -57,9 +64,14 @@ internal sealed class BenchSettings : ConnectionSettings
             throw new UsageException("--size, --round-trips, --repeat, --count and --timeout must be positive.");
         }
 
-        if (Peer is not null && NamesBroker)
+        if (NullPeer && NamesBroker)
         {
-            throw new UsageException("--peer measures against the null peer: leave out --url, --host and --port.");
+            throw new UsageException("--peer and --raw-peer measure against a null peer: leave out --url, --host and --port.");
+        }
+
+        if (Peer && RawPeer is not null)
+        {
+            throw new UsageException("--peer and --raw-peer name two null peers: give one.");
         }
 
         if (Chart is not null && Sizes is null)

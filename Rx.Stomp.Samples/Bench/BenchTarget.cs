@@ -10,10 +10,10 @@ namespace Rx.Stomp.Samples.Bench;
 /// </summary>
 internal sealed class BenchTarget : IAsyncDisposable
 {
-    private readonly RawPeer? _peer;
+    private readonly PeerProcess? _peer;
     private readonly StompBroker? _broker;
 
-    private BenchTarget(string description, StompClientOptions options, RawPeer? peer, StompBroker? broker)
+    private BenchTarget(string description, StompClientOptions options, PeerProcess? peer, StompBroker? broker)
     {
         Description = description;
         Options = options;
@@ -30,12 +30,16 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     public bool IsNullPeer => _peer is not null;
 
-    public static async Task<BenchTarget> StartAsync(BenchSettings settings, StompClientOptions options, RawTools? tools, CancellationToken cancellationToken)
+    /// <param name="settings">What to measure against.</param>
+    /// <param name="options">The client options from the command line.</param>
+    /// <param name="rawPeer">The built raw_peer, with --raw-peer.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<BenchTarget> StartAsync(BenchSettings settings, StompClientOptions options, RawTools? rawPeer, CancellationToken cancellationToken)
     {
-        if (settings.Peer is not null)
+        if (settings.NullPeer)
         {
-            var peer = await tools!.StartPeerAsync(cancellationToken);
-            return new BenchTarget($"null peer (raw_peer on port {peer.Port})", At(options, peer.Port), peer, null);
+            var peer = rawPeer is null ? await PeerProcess.StartNullPeerAsync(cancellationToken) : await rawPeer.StartPeerAsync(cancellationToken);
+            return new BenchTarget($"null peer ({peer.Name} on port {peer.Port})", At(options, peer.Port), peer, null);
         }
 
         if (settings.NamesBroker)

@@ -37,8 +37,12 @@ internal class ConnectionSettings : CommandSettings
     public string? VirtualHost { get; set; }
 
     [CommandOption("-S|--protocol <VERSION>")]
-    [Description("Pin the STOMP version: 1.0, 1.1 or 1.2 (default: offer all).")]
+    [Description("Pin the STOMP version: 1.0, 1.1 or 1.2 (default: offer all); or multicast: no broker, a UDP multicast group (-H, -P; default 224.1.1.1:5000), as stomp.py's.")]
     public string? Protocol { get; set; }
+
+    [CommandOption("--multicast-interface <ADDRESS>")]
+    [Description("With -S multicast: the local interface to join the group on (default: any; 127.0.0.1 keeps it on this machine).")]
+    public string? MulticastInterface { get; set; }
 
     [CommandOption("--heartbeats <CX,CY>")]
     [Description("Heart-beats in milliseconds: cx (we send), cy (we want), e.g. 10000,10000.")]
@@ -76,6 +80,16 @@ internal class ConnectionSettings : CommandSettings
     public StompClientOptions ToClientOptions(ILoggerFactory loggerFactory)
     {
         var options = new StompClientOptions();
+        if (MulticastOption.IsRequested(Protocol))
+        {
+            return Multicast(options with { LoggerFactory = loggerFactory });
+        }
+
+        if (MulticastInterface is not null)
+        {
+            throw new UsageException("--multicast-interface goes with -S multicast.");
+        }
+
         if (Url is not null)
         {
             options = Usage("--url", () => StompClientOptions.Parse(Url));
@@ -117,6 +131,18 @@ internal class ConnectionSettings : CommandSettings
         }
 
         return Usage("connection options", options.Validate);
+    }
+
+    /// <summary>-S multicast: a group and a port instead of a broker; nothing of a broker's (URL, TLS, heart-beats) applies.</summary>
+    private StompClientOptions Multicast(StompClientOptions options)
+    {
+        if (Url is not null || Heartbeats is not null || Ssl || SslCaFile is not null || SslCertFile is not null || SslKeyFile is not null)
+        {
+            throw new UsageException("-S multicast takes the group as -H and -P: --url, --heartbeats and the --ssl options do not apply.");
+        }
+
+        var group = MulticastOption.Apply(options, Host, Port is null ? null : ParsePort(Port), MulticastInterface);
+        return Usage("connection options", group.Validate);
     }
 
     /// <summary>Plain TCP endpoints become TLS ones (on 61614 when no port was chosen), with the --ssl-* files.</summary>

@@ -5,12 +5,15 @@ namespace Rx.Stomp.Samples.Shell;
 
 /// <summary>
 /// The messages of <c>client</c> and <c>client-individual</c> subscriptions that were printed and not yet
-/// acknowledged, in arrival order, so that <c>ack</c> and <c>nack</c> can name them by id.
+/// acknowledged, in arrival order, so that <c>ack</c> and <c>nack</c> can name them by id. A message stays here until
+/// its ACK or NACK went through: <c>ack</c> and <c>nack</c> claim it (no other command takes it meanwhile), then
+/// settle the claim once the broker has the frame, or release it when the frame failed (a NACK on STOMP 1.0, a
+/// refusal, an aborted transaction), so that it can still be settled.
 /// </summary>
 internal sealed class PendingAcks
 {
     private readonly Lock _gate = new();
-    private readonly List<(StompMessage Message, ShellSubscription Subscription)> _pending = [];
+    private readonly List<Entry> _pending = [];
 
     /// <summary>The literal that names every pending message.</summary>
     public const string All = "all";
@@ -19,33 +22,33 @@ internal sealed class PendingAcks
     {
         lock (_gate)
         {
-            _pending.Add((message, subscription));
+            _pending.Add(new Entry(message, subscription));
         }
     }
 
-    /// <summary>The ids to offer for completion.</summary>
+    /// <summary>The ids to offer for completion: the messages not claimed by a command under way.</summary>
     public IReadOnlyList<string> Ids
     {
         get
         {
             lock (_gate)
             {
-                return [.. _pending.Select(p => p.Message.MessageId).OfType<string>()];
+                return [.. _pending.Where(p => !p.Claimed).Select(p => p.Message.MessageId).OfType<string>()];
             }
         }
     }
 
     /// <summary>
-    /// Takes out the message named by <paramref name="id"/> (its <c>message-id</c>, or its <c>ack</c> header), on
+    /// Claims the message named by <paramref name="id"/> (its <c>message-id</c>, or its <c>ack</c> header), on
     /// <paramref name="subscription"/> (an id or a destination) if given. In ack mode <c>client</c> an ACK covers the
-    /// earlier messages of its subscription too, so they are taken out with it.
+    /// earlier messages of its subscription too, so the claim covers them.
     /// </summary>
     /// <exception cref="UsageException">No such message, or one on several subscriptions and none named.</exception>
-    public StompMessage Take(string id, string? subscription)
+    public PendingClaim Claim(string id, string? subscription)
     {
         lock (_gate)
         {
-            var matches = _pending.Where(p => (p.Message.MessageId == id || p.Message.Ack == id)
+            var matches = _pending.Where(p => !p.Claimed && (p.Message.MessageId == id || p.Message.Ack == id)
                 && (subscription is null || p.Subscription.Id == subscription || p.Subscription.Destination == subscription)).ToList();
             if (matches.Count == 0)
             {
@@ -57,30 +60,50 @@ internal sealed class PendingAcks
                 throw new UsageException($"Message '{id}' came on {matches.Count} subscriptions; name one: ack {id} <subscription>.");
             }
 
-            var (message, owner) = matches[0];
-            var index = _pending.IndexOf(matches[0]);
-            var covered = owner.Ack == AckMode.Client
-                ? _pending.Take(index + 1).Where(p => ReferenceEquals(p.Subscription, owner)).ToList()
-                : [matches[0]];
-            _pending.RemoveAll(covered.Contains);
-            return message;
+            var named = matches[0];
+            var covered = named.Subscription.Ack == AckMode.Client
+                ? _pending.Take(_pending.IndexOf(named) + 1).Where(p => !p.Claimed && ReferenceEquals(p.Subscription, named.Subscription)).ToList()
+                : [named];
+            return ClaimOf(named, covered);
         }
     }
 
     /// <summary>
-    /// Takes out every pending message and returns those to acknowledge: each one of a <c>client-individual</c>
-    /// subscription, and the last one of a <c>client</c> subscription (which covers the others).
+    /// Claims every pending message, as the frames to send: one per message of a <c>client-individual</c>
+    /// subscription, and one for the last message of a <c>client</c> subscription (which covers the others).
     /// </summary>
-    public IReadOnlyList<StompMessage> TakeAll()
+    public IReadOnlyList<PendingClaim> ClaimAll()
     {
         lock (_gate)
         {
-            var taken = _pending
-                .Where((p, i) => p.Subscription.Ack != AckMode.Client || !_pending.Skip(i + 1).Any(later => ReferenceEquals(later.Subscription, p.Subscription)))
-                .Select(p => p.Message)
+            var free = _pending.Where(p => !p.Claimed).ToList();
+            return free
+                .Where((p, i) => p.Subscription.Ack != AckMode.Client || !free.Skip(i + 1).Any(later => ReferenceEquals(later.Subscription, p.Subscription)))
+                .Select(named => ClaimOf(named, named.Subscription.Ack == AckMode.Client
+                    ? free.Where(p => ReferenceEquals(p.Subscription, named.Subscription)).ToList()
+                    : [named]))
                 .ToList();
-            _pending.Clear();
-            return taken;
+        }
+    }
+
+    /// <summary>The claim's ACK or NACK went through: its messages are settled.</summary>
+    public void Settle(PendingClaim claim)
+    {
+        lock (_gate)
+        {
+            _pending.RemoveAll(claim.Covers);
+        }
+    }
+
+    /// <summary>The claim's ACK or NACK failed: its messages await acknowledgement again.</summary>
+    public void Release(PendingClaim claim)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _pending.Where(claim.Covers))
+            {
+                entry.Claimed = false;
+            }
         }
     }
 
@@ -102,5 +125,21 @@ internal sealed class PendingAcks
             _pending.Clear();
             return count;
         }
+    }
+
+    private static PendingClaim ClaimOf(Entry named, List<Entry> covered)
+    {
+        covered.ForEach(entry => entry.Claimed = true);
+        return new PendingClaim(named.Message, covered);
+    }
+
+    /// <summary>One pending message; claimed while an ACK or NACK for it is under way.</summary>
+    internal sealed class Entry(StompMessage message, ShellSubscription subscription)
+    {
+        public StompMessage Message => message;
+
+        public ShellSubscription Subscription => subscription;
+
+        public bool Claimed { get; set; }
     }
 }

@@ -20,6 +20,12 @@ internal sealed class ShellCommand : ClientCommand<ShellSettings>
 
     protected override async Task<int> RunAsync(ShellSettings settings, StompClientOptions options, CancellationToken cancellationToken)
     {
+        if (settings.ShowVersion)
+        {
+            Console.Out.WriteLine(ProgramVersion.Text);
+            return ExitCodes.Success;
+        }
+
         var wait = settings.ParseWait();
         var output = new ShellOutput(Console.Out, Console.Error);
         await using var client = new StompClient(options);

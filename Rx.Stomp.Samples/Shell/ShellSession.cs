@@ -87,13 +87,15 @@ internal sealed class ShellSession : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="frames"/>, which send frames (in the open transaction, if any) and wait for their
     /// receipts, then prints <paramref name="confirmation"/>. Inside a transaction it returns once the frames are
-    /// sent: the transaction keeps the wait, and <c>commit</c> prints the confirmation (<see cref="ShellTransaction"/>).
+    /// sent: the transaction keeps the wait, and <c>commit</c> prints the confirmation (<see cref="ShellTransaction"/>);
+    /// <paramref name="transactionEnded"/> then learns whether the frames took effect (committed, their receipts came)
+    /// or not (aborted, refused).
     /// </summary>
-    public async Task ConfirmAsync(Func<StompTransaction?, CancellationToken, Task> frames, string confirmation, CancellationToken cancellationToken)
+    public async Task ConfirmAsync(Func<StompTransaction?, CancellationToken, Task> frames, string confirmation, CancellationToken cancellationToken, Action<bool>? transactionEnded = null)
     {
         if (Transaction is { } transaction)
         {
-            transaction.Defer(frames(transaction.Inner, transaction.Abandoned), confirmation);
+            transaction.Defer(frames(transaction.Inner, transaction.Abandoned), confirmation, transactionEnded);
             return;
         }
 

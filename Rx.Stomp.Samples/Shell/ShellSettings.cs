@@ -21,6 +21,10 @@ internal sealed class ShellSettings : ConnectionSettings
     [Description("Subscribe to this destination and print its messages until Ctrl+C (no prompt).")]
     public string? Listen { get; set; }
 
+    [CommandOption("--version")]
+    [Description("Print the versions of rxstomp and Rx.Stomp and exit, as stomp.py's --version (connects to nothing).")]
+    public bool ShowVersion { get; set; }
+
     [CommandOption("--save-dir <DIR>")]
     [Description("Where files received from sendfile are saved (default: the current directory).")]
     public string SaveDirectory { get; set; } = ".";

@@ -5,13 +5,14 @@ namespace Rx.Stomp.Samples.Shell;
 /// <summary>
 /// The shell's open transaction, and the receipts its frames wait for. A broker may hold those receipts until
 /// COMMIT (RabbitMQ does), so a command inside the transaction does not block on its receipt: the wait is kept
-/// here with the line that confirms it, <see cref="CommitAsync"/> hands them over once COMMIT is confirmed, and
-/// <see cref="AbortAsync"/> forgets them.
+/// here with the line that confirms it, <see cref="CommitAsync"/> confirms them once COMMIT is confirmed, and
+/// <see cref="AbortAsync"/> forgets them. Each frame's owner learns whether it took effect.
 /// </summary>
 internal sealed class ShellTransaction(StompTransaction transaction) : IAsyncDisposable
 {
-    private readonly List<(Task Wait, string Confirmation)> _deferred = [];
+    private readonly List<(Task Wait, string Confirmation, Action<bool>? Ended)> _deferred = [];
     private readonly CancellationTokenSource _abandon = new();
+    private int _ended;
 
     /// <summary>The client's transaction, to send and acknowledge in.</summary>
     public StompTransaction Inner => transaction;
@@ -19,14 +20,23 @@ internal sealed class ShellTransaction(StompTransaction transaction) : IAsyncDis
     /// <summary>Cancelled when the transaction is aborted: the waits of the frames inside end.</summary>
     public CancellationToken Abandoned => _abandon.Token;
 
-    /// <summary>Keeps the wait for the receipt(s) of a frame inside, and the line to print once it came.</summary>
-    public void Defer(Task wait, string confirmation) => _deferred.Add((wait, confirmation));
+    /// <summary>
+    /// Keeps the wait for the receipt(s) of a frame inside, the line to print once it came, and what to tell when
+    /// the transaction ends: <see langword="true"/> if the frame took effect.
+    /// </summary>
+    public void Defer(Task wait, string confirmation, Action<bool>? ended) => _deferred.Add((wait, confirmation, ended));
 
-    /// <summary>Sends COMMIT and waits for its receipt; returns the waits of the frames inside, in order.</summary>
-    public async Task<IReadOnlyList<(Task Wait, string Confirmation)>> CommitAsync(CancellationToken cancellationToken)
+    /// <summary>Sends COMMIT and waits for its receipt, then for the frames inside in order, passing each confirmation to <paramref name="confirmed"/>.</summary>
+    public async Task CommitAsync(Action<string> confirmed, CancellationToken cancellationToken)
     {
         await transaction.CommitAsync(receipt: true, cancellationToken);
-        return _deferred;
+        for (; _ended < _deferred.Count; _ended++)
+        {
+            var (wait, confirmation, ended) = _deferred[_ended];
+            await wait.WaitAsync(cancellationToken);
+            ended?.Invoke(true);
+            confirmed(confirmation);
+        }
     }
 
     /// <summary>Forgets the receipts of the frames inside (the broker discards them), then sends ABORT and waits for its receipt.</summary>
@@ -36,11 +46,16 @@ internal sealed class ShellTransaction(StompTransaction transaction) : IAsyncDis
         await transaction.AbortAsync(receipt: true, cancellationToken);
     }
 
-    /// <summary>Aborts the transaction unless it ended; never throws.</summary>
+    /// <summary>Aborts the transaction unless it ended; what was not confirmed took no effect. Never throws.</summary>
     public async ValueTask DisposeAsync()
     {
         await _abandon.CancelAsync();
         await transaction.DisposeAsync();
+        for (; _ended < _deferred.Count; _ended++)
+        {
+            _deferred[_ended].Ended?.Invoke(false);
+        }
+
         _abandon.Dispose();
     }
 }

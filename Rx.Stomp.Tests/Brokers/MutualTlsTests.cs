@@ -10,7 +10,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// </summary>
 public sealed class MutualTlsTests() : BrokerTest(Broker.ActiveMqMutualTls)
 {
-    private static readonly BackoffPolicy PatientRetry = BackoffPolicy.Default with { MaxAttempts = 10, InitialDelay = TimeSpan.FromSeconds(5) };
+    private static readonly BackoffPolicy PatientRetry = BackoffPolicy.Connect with { MaxAttempts = 10, InitialDelay = TimeSpan.FromSeconds(5) };
 
     [Test]
     public async Task A_missing_client_certificate_is_refused_with_a_reason_saying_so_and_not_retried()

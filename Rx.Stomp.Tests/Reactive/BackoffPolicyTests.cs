@@ -4,14 +4,25 @@ namespace Rx.Stomp.Tests.Reactive;
 
 public sealed class BackoffPolicyTests
 {
-    private static readonly BackoffPolicy Defaults = BackoffPolicy.Default;
+    private static readonly BackoffPolicy Defaults = BackoffPolicy.Connect;
 
     [Test]
     public void Has_stomp_py_defaults()
     {
         Assert.That(
-            (Defaults.InitialDelay, Defaults.IncreaseFactor, Defaults.Jitter, Defaults.MaxDelay, Defaults.MaxAttempts),
-            Is.EqualTo((TimeSpan.FromSeconds(0.1), 0.5, 0.1, TimeSpan.FromSeconds(60), 3)));
+            (Defaults.InitialDelay, Defaults.Multiplier, Defaults.Jitter, Defaults.MaxDelay, Defaults.MaxAttempts),
+            Is.EqualTo((TimeSpan.FromSeconds(0.1), 1.5, 0.1, TimeSpan.FromSeconds(60), 3)));
+    }
+
+    [Test]
+    public void The_reconnect_preset_has_stomp_py_delays_and_retries_forever_also_once_changed()
+    {
+        var tuned = BackoffPolicy.Reconnect with { Jitter = 0 };
+
+        Assert.That(
+            (BackoffPolicy.Reconnect.InitialDelay, BackoffPolicy.Reconnect.Multiplier, BackoffPolicy.Reconnect.Jitter, BackoffPolicy.Reconnect.MaxDelay),
+            Is.EqualTo((Defaults.InitialDelay, Defaults.Multiplier, Defaults.Jitter, Defaults.MaxDelay)));
+        Assert.That(new[] { BackoffPolicy.Reconnect.MaxAttempts, tuned.MaxAttempts, new BackoffPolicy { Jitter = 0 }.MaxAttempts }, Is.All.EqualTo(BackoffPolicy.Unlimited));
     }
 
     [TestCase(1, 1_000_000L)]
@@ -48,7 +59,7 @@ public sealed class BackoffPolicyTests
     [Test]
     public void Matches_stomp_py_formula()
     {
-        double initial = 0.1, increase = 0.5, max = 60.0, jitter = 0.1;
+        double initial = 0.1, increase = 0.5, max = 60.0, jitter = 0.1; // reconnect_sleep_increase = Multiplier - 1
         foreach (var sleepExp in Enumerable.Range(1, 25))
         {
             foreach (var random in new[] { 0.0, 0.3, 0.99 })
@@ -60,10 +71,10 @@ public sealed class BackoffPolicyTests
     }
 
     [Test]
-    public void A_zero_increase_keeps_the_delay_constant_and_a_zero_initial_delay_stays_zero()
+    public void A_multiplier_of_one_keeps_the_delay_constant_and_a_zero_initial_delay_stays_zero()
     {
-        var constant = Defaults with { IncreaseFactor = 0.0 };
-        var immediate = Defaults with { InitialDelay = TimeSpan.Zero, IncreaseFactor = 1e6 };
+        var constant = Defaults with { Multiplier = 1.0 };
+        var immediate = Defaults with { InitialDelay = TimeSpan.Zero, Multiplier = 1e6 };
 
         Assert.That(Enumerable.Range(1, 10).Select(n => constant.DelayFor(n, 0.0)), Is.All.EqualTo(TimeSpan.FromSeconds(0.1)));
         Assert.That(new[] { 1, 500, int.MaxValue }.Select(n => immediate.DelayFor(n, 1.0)), Is.All.EqualTo(TimeSpan.Zero));
@@ -90,7 +101,8 @@ public sealed class BackoffPolicyTests
         Assert.That(() => (Defaults with { MaxAttempts = 0 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => (Defaults with { MaxAttempts = -2 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => (Defaults with { Jitter = -0.1 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => (Defaults with { IncreaseFactor = double.PositiveInfinity }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => (Defaults with { Multiplier = double.PositiveInfinity }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => (Defaults with { Multiplier = 0.5 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>(), "a multiplier below 1 would shrink the delays");
         Assert.That(() => (Defaults with { InitialDelay = TimeSpan.FromTicks(-1) }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That((Defaults with { MaxAttempts = BackoffPolicy.Unlimited }).Validate().MaxAttempts, Is.EqualTo(-1));
     }

@@ -11,7 +11,7 @@ public sealed class RetryWithBackoffTests : ReactiveTest
     private static readonly BackoffPolicy Doubling = new()
     {
         InitialDelay = TimeSpan.FromTicks(100),
-        IncreaseFactor = 1.0,
+        Multiplier = 2.0,
         Jitter = 0.0,
         MaxDelay = TimeSpan.FromTicks(1000),
         MaxAttempts = 5,
@@ -62,11 +62,11 @@ public sealed class RetryWithBackoffTests : ReactiveTest
     }
 
     [Test]
-    public void The_defaults_make_three_attempts_a_tenth_and_fifteen_hundredths_of_a_second_apart()
+    public void The_connect_preset_makes_three_attempts_a_tenth_and_fifteen_hundredths_of_a_second_apart()
     {
         var scheduler = new TestScheduler();
         var connect = scheduler.CreateColdObservable(OnError<int>(10, Refused));
-        var policy = BackoffPolicy.Default with { RandomSource = () => 0.0 };
+        var policy = BackoffPolicy.Connect with { RandomSource = () => 0.0 };
 
         var results = scheduler.Start(() => connect.RetryWithBackoff(policy, scheduler), created: 0, subscribed: 100, disposed: 100_000_000);
 
@@ -80,7 +80,7 @@ public sealed class RetryWithBackoffTests : ReactiveTest
         var scheduler = new TestScheduler();
         var connect = scheduler.CreateColdObservable(OnError<int>(10, Refused));
         var retries = new List<RetryAttempt>();
-        var policy = Doubling with { IncreaseFactor = 0.0, MaxAttempts = BackoffPolicy.Unlimited };
+        var policy = Doubling with { Multiplier = 1.0, MaxAttempts = BackoffPolicy.Unlimited };
 
         // Attempt k starts at 100 + 110 k and fails 10 later; attempt 50 (the 51st) starts at 5600.
         var results = scheduler.Start(() => connect.RetryWithBackoff(policy, scheduler, onRetry: retries.Add), created: 0, subscribed: 100, disposed: 5605);

@@ -10,6 +10,7 @@ using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
+using Rx.Stomp.Listeners;
 using Rx.Stomp.Requests;
 using Rx.Stomp.Tests.Support;
 using Rx.Stomp.Transport.Multicast;
@@ -28,6 +29,70 @@ public partial class ReadmeExamples
     private static SendOptions Json => new() { ContentType = "application/json" };
 
     private static SendOptions Header(string name, string value) => new() { Headers = StompHeaders.Create((name, value)) };
+
+    [Test]
+    public async Task The_tour()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        var options = Embedded.Options(broker);
+        var handled = new ReplaySubject<string>();
+        Task HandleAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        {
+            handled.OnNext(System.Text.Encoding.UTF8.GetString(body.Span));
+            return Task.CompletedTask;
+        }
+
+        #region README tour
+        await using var client = new StompClient(options);
+        client.State.Subscribe(s => Console.WriteLine(s));           // current state first, then every change
+        await client.ConnectAsync();                                  // version negotiated, CONNECTED or a clear error
+
+        // An async handler goes in Observable.FromAsync, never straight in Subscribe (that would be async void: nothing
+        // awaits it, and its exception is lost); Concat handles one message at a time, in order.
+        using var orders = client.Watch("/queue/orders", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .Where(m => m.Headers["type"] == "buy")
+            .Select(m => Observable.FromAsync(async ct => { await HandleAsync(m.Body, ct); await m.AckAsync(cancellationToken: ct); }))
+            .Concat()
+            .Subscribe();
+
+        StompHeaders headers = [new("type", "buy")];                  // a collection expression (Rx.Stomp.Frames)
+        await client.SendAsync("/queue/orders", """{"id":1}""", new SendOptions { ContentType = "application/json", Headers = headers, Receipt = true });
+
+        await using (var tx = await client.BeginTransactionAsync())
+        {
+            await tx.SendAsync("/queue/audit", "one");
+            await tx.SendAsync("/queue/audit", "two");
+            await tx.CommitAsync();                                   // disposal without commit aborts
+        }
+
+        await client.DisconnectAsync();                               // DISCONNECT + receipt, bounded wait
+        #endregion
+
+        Assert.That(await handled.WhenAsync(_ => true), Is.EqualTo("""{"id":1}"""));
+        Assert.That(broker.GetQueue("/queue/orders"), Is.EqualTo(new BrokerQueueInfo("/queue/orders", 0, 0, 0)), "handled and acknowledged before the disconnect");
+        Assert.That(broker.GetQueue("/queue/audit").Pending, Is.EqualTo(2), "both sends of the committed transaction");
+    }
+
+    [Test]
+    public async Task Build_headers()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var received = new ReplaySubject<StompMessage>();
+        using var watch = await broker.SubscribedAsync("/queue/orders", client.Watch("/queue/orders"), received);
+
+        #region README build-headers
+        // Headers are immutable (Rx.Stomp.Frames.StompHeaders): build them with a collection expression, in wire order,
+        // repeats kept; a spread makes a copy with more.
+        StompHeaders headers = [new("type", "buy"), new("region", "eu")];
+        StompHeaders traced = [.. headers, new("trace-id", "7f3a")];
+        await client.SendAsync("/queue/orders", "{}", new SendOptions { Headers = traced, Receipt = true });
+        #endregion
+
+        var message = await received.WhenAsync(_ => true);
+        Assert.That((message.Headers["type"], message.Headers["region"], message.Headers["trace-id"]), Is.EqualTo(("buy", "eu", "7f3a")));
+        Assert.That(headers, Has.Count.EqualTo(2), "the original is unchanged");
+    }
 
     [Test]
     public async Task Filter_and_project_with_linq()
@@ -196,17 +261,18 @@ public partial class ReadmeExamples
         await using var broker = await StompBroker.StartAsync();
         await using var server = await Embedded.ConnectAsync(broker);
         await using var client = await Embedded.ConnectAsync(broker);
-        var serverReady = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == "/queue/prices.quote");
 
         #region README request-reply
-        // Server: answer each request with a reply to its reply-to, carrying its correlation-id.
+        // Server: answer each request with a reply to its reply-to, carrying its correlation-id. serverReady completes once
+        // the broker confirmed the subscription (Rx.Stomp.Listeners): from then on requests are served.
+        var serverReady = server.WaitForSubscriptionAsync("/queue/prices.quote");
         using var serving = server.Replies("/queue/prices.quote", (request, ct) =>
                 Task.FromResult(Reply.Json(new Price(request.Text(), 42m))))
             .Subscribe();
 
         // Client: /temp-queue/ on RabbitMQ (the default); a queue of your own elsewhere, e.g. on the embedded broker.
         await serverReady;
-        StompMessage reply = await client.RequestAsync("/queue/prices.quote", "ACME"u8.ToArray(),
+        StompMessage reply = await client.RequestAsync("/queue/prices.quote", "ACME",
             new RequestOptions { ReplyTo = "/queue/my-replies", Timeout = TimeSpan.FromSeconds(5) });
         Price price = reply.Json<Price>();
         #endregion
@@ -262,7 +328,7 @@ public partial class ReadmeExamples
 
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
-            "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
+            "tour", "build-headers", "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
             "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
         }));
         Assert.Multiple(() =>

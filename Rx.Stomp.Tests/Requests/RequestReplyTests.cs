@@ -38,6 +38,21 @@ public class RequestReplyTests
     }
 
     [Test]
+    public async Task A_request_of_text_is_sent_in_the_clients_text_encoding()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var server = await Embedded.ConnectAsync(broker);
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { TextEncoding = Encoding.Latin1 });
+        var bodies = new List<byte[]>();
+        using var serving = await broker.SubscribedAsync("/queue/upper", server.Replies("/queue/upper", (_, _) => Task.FromResult(Reply.Text("ok"))), System.Reactive.Observer.Create<StompMessage>(m => bodies.Add(m.Body.ToArray())));
+
+        var reply = await client.RequestAsync("/queue/upper", "café", ReplyQueue);
+
+        Assert.That(bodies.Single(), Is.EqualTo(Encoding.Latin1.GetBytes("café")));
+        Assert.That(reply.Text(), Is.EqualTo("ok"));
+    }
+
+    [Test]
     public async Task Concurrent_requests_through_one_reply_queue_each_get_their_own_reply()
     {
         await using var broker = await StompBroker.StartAsync();

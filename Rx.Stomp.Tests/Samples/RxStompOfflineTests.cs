@@ -61,6 +61,26 @@ public sealed class RxStompOfflineTests
         Assert.That(help, Does.Contain("1 usage error").And.Contain("2 connection or broker error").And.Contain("3 timeout"));
     }
 
+    [Test]
+    public async Task Version_prints_the_versions_of_rxstomp_and_Rx_Stomp()
+    {
+        using var run = await RxStompProcess.RunAsync("--version");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Transcript);
+        Assert.That(run.Stdout.Single(), Does.Match(@"^rxstomp \S+ \(Rx\.Stomp \S+\)$"), run.Transcript);
+    }
+
+    [TestCase("--url", "stomp://localhost:61613/")]
+    [TestCase("--ssl", null)]
+    [TestCase("--multicast-interface", "not-an-address")]
+    public async Task Multicast_refuses_what_only_a_broker_takes_and_a_bad_interface(string option, string? value)
+    {
+        using var run = await RxStompProcess.RunAsync(["send", "/topic/x", "-S", "multicast", option, .. value is null ? Array.Empty<string>() : [value]]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Transcript);
+        Assert.That(run.Stderr.Single(), Does.StartWith("rxstomp: ").And.Contain(option.TrimStart('-').Split('-')[0]), run.Transcript);
+    }
+
     /// <summary>A port that nothing listens on: one the system just handed out and took back.</summary>
     internal static string FreePort()
     {

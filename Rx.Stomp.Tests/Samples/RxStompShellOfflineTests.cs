@@ -87,6 +87,32 @@ public sealed class RxStompShellOfflineTests
     }
 
     [Test]
+    public async Task Version_option_prints_the_versions_and_connects_to_nothing()
+    {
+        using var shell = await RxStompProcess.RunAsync("shell", "--version", "-H", "127.0.0.1", "-P", RxStompOfflineTests.FreePort());
+
+        Assert.That(shell.ExitCode, Is.EqualTo(0), shell.Transcript);
+        Assert.That(shell.Stdout.Single(), Does.Match(@"^rxstomp \S+ \(Rx\.Stomp \S+\)$"), shell.Transcript);
+        Assert.That(shell.Stderr, Is.Empty, shell.Transcript);
+    }
+
+    [Test]
+    public async Task Protocol_multicast_joins_a_group_where_another_process_sends_without_a_broker()
+    {
+        // stomp.py's -S multicast; kept on this machine by the loopback interface.
+        var group = Transport.MulticastTransportTests.NewGroup();
+        string[] peer = ["-S", "multicast", "--multicast-interface", "127.0.0.1", "-H", group.Host, "-P", group.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        using var listener = RxStompProcess.Start(["shell", "-L", "/topic/chat", .. peer]);
+        await listener.WaitForStdoutAsync(l => l.StartsWith("Subscribed to /topic/chat", StringComparison.Ordinal));
+
+        using var send = await RxStompProcess.RunAsync(["send", "/topic/chat", "--body", "hello, group", .. peer]);
+
+        Assert.That(send.ExitCode, Is.EqualTo(0), send.Transcript);
+        await listener.WaitForStdoutAsync(l => l == "hello, group");
+        Assert.That(listener.Stderr[0], Does.StartWith($"Connected to {group}"), listener.Transcript);
+    }
+
+    [Test]
     public async Task Help_lists_every_command_and_explains_one()
     {
         using var shell = await RxStompProcess.RunWithInputAsync("help\nhelp rollback\nhelp nothing", ["shell", .. Address]);

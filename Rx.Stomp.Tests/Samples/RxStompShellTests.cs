@@ -160,6 +160,40 @@ public sealed class RxStompShellTests(string targetName)
     }
 
     [Test]
+    public async Task A_nack_that_fails_and_an_aborted_ack_keep_the_message_pending_for_the_ack_that_settles_it()
+    {
+        // STOMP 1.0 has no NACK: it fails before anything is sent, and the message must still be there to settle.
+        var queue = NewQueue();
+        using var shell = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue} client
+            sendrec {queue} kept
+            wait 1
+            nack all
+            begin
+            ack all
+            abort
+            ack all
+            """, ["shell", "-S", "1.0", .. _target.Args]);
+        using var after = await RxStompProcess.RunWithInputAsync($"""
+            subscribe {queue}
+            sendrec {queue} marker
+            wait 1
+            """, ["shell", .. _target.Args]);
+
+        Assert.That(shell.ExitCode, Is.EqualTo(1), "the failed nack is the first failure: " + shell.Transcript);
+        Assert.That(shell.Stderr, Has.Some.Contains("STOMP 1.0 has no NACK"), shell.Transcript);
+        Assert.That(ShellTranscript.Split(shell.Stdout).Results, Is.EqualTo(new[]
+        {
+            $"Subscribed to {queue} (ack client, id 1).",
+            $"Sent to {queue}; the broker confirmed it (RECEIPT).",
+            "Began a transaction.",
+            "Aborted the transaction.",
+            "Acknowledged 1 message.",
+        }), shell.Transcript);
+        Assert.That(ShellTranscript.Split(after.Stdout).Messages, Is.EqualTo(new[] { $"MESSAGE {queue} | marker" }), "acknowledged, so never redelivered: " + after.Transcript);
+    }
+
+    [Test]
     public async Task Ack_by_the_printed_id_settles_that_message_and_ack_mode_client_covers_the_earlier_ones()
     {
         var queue = NewQueue();

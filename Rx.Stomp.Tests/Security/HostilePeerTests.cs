@@ -93,7 +93,7 @@ public class HostilePeerTests
             Endpoints = [peer.Endpoint],
             AcceptVersions = [StompVersion.V12],
             Limits = Limits,
-            ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(10) },
+            ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(10) },
         });
         var states = client.State.Select(s => s.Status).TakeUntil(s => s == ConnectionStatus.Faulted).ToList().ToTask();
         var connecting = client.ConnectAsync();
@@ -112,7 +112,7 @@ public class HostilePeerTests
         {
             Endpoints = [peer.Endpoint],
             Limits = Limits,
-            Reconnect = BackoffPolicy.Default with { MaxAttempts = BackoffPolicy.Unlimited, InitialDelay = TimeSpan.FromMilliseconds(10) },
+            Reconnect = BackoffPolicy.Reconnect with { InitialDelay = TimeSpan.FromMilliseconds(10) },
         });
         await peer.ConnectAsync(client);
         return (peer, client, RawPeer.ClosingFirst(peer, client));

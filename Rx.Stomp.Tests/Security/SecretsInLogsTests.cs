@@ -46,7 +46,7 @@ public class SecretsInLogsTests
         {
             Tls = tls with { ClientKeyPassword = Brokers.Broker.ClientCertificatePassword + "-wrong" },
             LoggerFactory = log,
-            ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 1 },
+            ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 },
         });
         var error = Assert.ThrowsAsync<StompTlsException>(() => refused.ConnectAsync().WaitAsync(Observed.Guard));
 

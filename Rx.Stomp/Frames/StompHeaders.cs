@@ -1,12 +1,15 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Rx.Stomp.Frames;
 
 /// <summary>
 /// The headers of a frame, immutable, in wire order, repeats kept. Looking a name up returns its first
 /// occurrence, as the specification requires; the repeats stay visible through enumeration and
-/// <see cref="GetAll"/>.
+/// <see cref="GetAll"/>. Build them with a collection expression, <c>StompHeaders headers = [new("type", "buy"), new("region", "eu")]</c>
+/// (spreads work too: <c>[.. headers, new("trace", id)]</c>), or <c>StompHeaders.Create(("type", "buy"), ("region", "eu"))</c>.
 /// </summary>
+[CollectionBuilder(typeof(StompHeaders), nameof(Create))]
 public sealed class StompHeaders : IReadOnlyList<KeyValuePair<string, string>>
 {
     private readonly KeyValuePair<string, string>[] _items;
@@ -17,21 +20,12 @@ public sealed class StompHeaders : IReadOnlyList<KeyValuePair<string, string>>
     internal StompHeaders(KeyValuePair<string, string>[] items) => _items = items;
 
     /// <summary>Creates headers from name/value pairs, in the given order.</summary>
-    public static StompHeaders Create(params ReadOnlySpan<(string Name, string Value)> headers)
-    {
-        if (headers.IsEmpty)
-        {
-            return Empty;
-        }
+    public static StompHeaders Create(params ReadOnlySpan<(string Name, string Value)> headers) =>
+        Of(headers, static h => Pair(h.Name, h.Value));
 
-        var items = new KeyValuePair<string, string>[headers.Length];
-        for (var i = 0; i < headers.Length; i++)
-        {
-            items[i] = Pair(headers[i].Name, headers[i].Value);
-        }
-
-        return new StompHeaders(items);
-    }
+    /// <summary>Creates headers from name/value pairs, in the given order: what a collection expression calls.</summary>
+    public static StompHeaders Create(ReadOnlySpan<KeyValuePair<string, string>> headers) =>
+        Of(headers, static h => Pair(h.Key, h.Value));
 
     /// <summary>Creates headers from name/value pairs, in the given order.</summary>
     public static StompHeaders Create(IEnumerable<KeyValuePair<string, string>> headers)
@@ -105,6 +99,22 @@ public sealed class StompHeaders : IReadOnlyList<KeyValuePair<string, string>>
     /// <summary>The headers one per line as <c>name:value</c>, with secrets (<c>passcode</c>) redacted.</summary>
     public override string ToString() =>
         string.Join("\n", _items.Select(i => $"{i.Key}:{Redaction.Redact(i.Key, i.Value)}"));
+
+    private static StompHeaders Of<T>(ReadOnlySpan<T> headers, Func<T, KeyValuePair<string, string>> line)
+    {
+        if (headers.IsEmpty)
+        {
+            return Empty;
+        }
+
+        var items = new KeyValuePair<string, string>[headers.Length];
+        for (var i = 0; i < headers.Length; i++)
+        {
+            items[i] = line(headers[i]);
+        }
+
+        return new StompHeaders(items);
+    }
 
     private static KeyValuePair<string, string> Pair(string name, string value)
     {

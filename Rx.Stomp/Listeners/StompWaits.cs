@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
 
 namespace Rx.Stomp.Listeners;
@@ -24,6 +25,28 @@ public static class StompWaits
             () => new StompTimeoutException($"No RECEIPT {receiptId} within {limit.TotalSeconds:0.###} s."), cancellationToken);
     }
 
+    /// <summary>
+    /// Starts waiting for the broker to confirm the next SUBSCRIBE to <paramref name="destination"/> (its RECEIPT): call
+    /// it <em>before</em> subscribing a watch (or <c>Replies</c>) to it, then await the task; from then on the broker
+    /// delivers what is sent there. The watch must ask for the receipt (<see cref="SubscribeOptions.Receipt"/>, on by
+    /// default).
+    /// </summary>
+    /// <exception cref="StompErrorException">The broker refused the SUBSCRIBE.</exception>
+    /// <exception cref="StompTimeoutException">No such SUBSCRIBE confirmed within <paramref name="timeout"/> (default: the options' receipt timeout).</exception>
+    public static Task<Receipt> WaitForSubscriptionAsync(this StompClient client, string destination, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var limit = timeout ?? client.Options.ReceiptTimeout;
+        // Sent is published before the frame is written, so the answer is listened for before it can come.
+        var confirmed = client.Sent
+            .Where(f => f.Command == StompCommand.Subscribe && f.Headers[StompHeaderNames.Destination] == destination && f.Headers[StompHeaderNames.Receipt] is not null)
+            .Take(1)
+            .SelectMany(subscribe => Answer(client, subscribe.Headers[StompHeaderNames.Receipt]!));
+        return FirstAsync(client, confirmed, limit,
+            () => new StompTimeoutException($"No confirmed SUBSCRIBE to {destination} within {limit.TotalSeconds:0.###} s."), cancellationToken);
+    }
+
     /// <summary>Completes once the client is not connected: at once if it is not, else when its connection is lost or closed.</summary>
     /// <exception cref="StompTimeoutException">Still connected after <paramref name="timeout"/>.</exception>
     public static Task<ConnectionState> WaitForDisconnectionAsync(this StompClient client, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -32,6 +55,12 @@ public static class StompWaits
         return FirstAsync(client, client.State.Where(s => s.Status != ConnectionStatus.Connected), timeout,
             () => new StompTimeoutException($"Still connected after {timeout.TotalSeconds:0.###} s."), cancellationToken);
     }
+
+    /// <summary>The RECEIPT <paramref name="receiptId"/>, or the ERROR that names it as a failure.</summary>
+    private static IObservable<Receipt> Answer(StompClient client, string receiptId) =>
+        client.Receipts.Where(r => r.Id == receiptId).Merge(client.Errors
+            .Where(e => e.Frame?.Headers[StompHeaderNames.ReceiptId] == receiptId)
+            .SelectMany(e => Observable.Throw<Receipt>(e.Exception)));
 
     private static Task<T> FirstAsync<T>(StompClient client, IObservable<T> source, TimeSpan timeout, Func<Exception> onTimeout, CancellationToken cancellationToken)
     {

@@ -1,12 +1,16 @@
+using System.ComponentModel;
+
 namespace Rx.Stomp.Reactive;
 
 /// <summary>
 /// How long to wait between connection attempts, and how many to make: stomp.py's reconnection parameters, with its
-/// defaults and its formula.
+/// defaults and its formula. Start from a preset: <see cref="Connect"/> (three attempts, for the first connection)
+/// or <see cref="Reconnect"/> (forever, after a connection was lost), e.g.
+/// <c>BackoffPolicy.Reconnect with { Jitter = 0 }</c>.
 /// </summary>
 /// <remarks>
 /// The delay after the <c>n</c>-th consecutive failure is
-/// <c>min(MaxDelay, InitialDelay × (1 + IncreaseFactor)^(n−1)) × (1 + r × Jitter)</c> with <c>r</c> uniform in [0, 1):
+/// <c>min(MaxDelay, InitialDelay × Multiplier^(n−1)) × (1 + r × Jitter)</c> with <c>r</c> uniform in [0, 1):
 /// with the defaults 0.1 s, 0.15 s, 0.225 s, … capped at 60 s, each stretched by up to 10 %. As in stomp.py the
 /// jitter only lengthens a delay and applies after the cap, so a delay can reach <c>MaxDelay × (1 + Jitter)</c>.
 /// </remarks>
@@ -15,17 +19,31 @@ public sealed record BackoffPolicy
     /// <summary>The <see cref="MaxAttempts"/> that means retrying forever.</summary>
     public const int Unlimited = -1;
 
-    /// <summary>stomp.py's defaults: 0.1 s growing by half each time up to 60 s, 10 % jitter, 3 attempts.</summary>
-    public static BackoffPolicy Default { get; } = new();
+    /// <summary>
+    /// For a first connection: stomp.py's defaults, 0.1 s growing by half each time up to 60 s, 10 % jitter, and
+    /// 3 attempts (stomp.py's <c>reconnect_attempts_max</c>), so that a wrong address fails fast.
+    /// </summary>
+    public static BackoffPolicy Connect { get; } = new() { MaxAttempts = 3 };
+
+    /// <summary>For reconnecting after a loss: stomp.py's delays, and attempts without end (<see cref="Unlimited"/>).</summary>
+    public static BackoffPolicy Reconnect { get; } = new();
+
+    /// <summary>
+    /// The same as <see cref="Connect"/>: 3 attempts, which <c>with</c> keeps, so that
+    /// <c>Reconnect = BackoffPolicy.Default with { … }</c> would stop reconnecting after three tries. Use
+    /// <see cref="Connect"/> or <see cref="Reconnect"/>; this name goes once nothing uses it.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static BackoffPolicy Default => Connect;
 
     /// <summary>The delay after the first failure (stomp.py's <c>reconnect_sleep_initial</c>, 0.1 s).</summary>
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(0.1);
 
     /// <summary>
-    /// How much each delay grows over the previous one (stomp.py's <c>reconnect_sleep_increase</c>, 0.5): 0.5 waits
-    /// 50 % longer each time, 1.0 twice as long, 0 keeps the delay constant.
+    /// What each delay is multiplied by to give the next one, at least 1: 1.5 waits 50 % longer each time (stomp.py's
+    /// <c>reconnect_sleep_increase</c> of 0.5 is a multiplier of 1 + 0.5), 2 twice as long, 1 keeps the delay constant.
     /// </summary>
-    public double IncreaseFactor { get; init; } = 0.5;
+    public double Multiplier { get; init; } = 1.5;
 
     /// <summary>
     /// The largest random stretch of a delay, as a fraction of it (stomp.py's <c>reconnect_sleep_jitter</c>, 0.1: up
@@ -38,9 +56,10 @@ public sealed record BackoffPolicy
 
     /// <summary>
     /// How many attempts in a row may fail before giving up, the first one included (stomp.py's
-    /// <c>reconnect_attempts_max</c>, 3); <see cref="Unlimited"/> (-1) retries forever.
+    /// <c>reconnect_attempts_max</c>: 3 in <see cref="Connect"/>); <see cref="Unlimited"/> (-1), the default,
+    /// retries forever.
     /// </summary>
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = Unlimited;
 
     /// <summary>The source of <c>r</c> in the jitter, uniform in [0, 1]; <see cref="Random.Shared"/> by default. Tests pin it.</summary>
     public Func<double> RandomSource { get; init; } = Random.Shared.NextDouble;
@@ -64,7 +83,7 @@ public sealed record BackoffPolicy
         // test keeps 0 × ∞ (a huge attempt number) from becoming NaN.
         var capped = InitialDelay == TimeSpan.Zero
             ? 0.0
-            : Math.Min(MaxDelay.Ticks, InitialDelay.Ticks * Math.Pow(1.0 + IncreaseFactor, attempt - 1));
+            : Math.Min(MaxDelay.Ticks, InitialDelay.Ticks * Math.Pow(Multiplier, attempt - 1));
         var ticks = Math.Round(capped * (1.0 + (random01 * Jitter)));
         return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
     }
@@ -74,16 +93,17 @@ public sealed record BackoffPolicy
     public TimeSpan NextDelay(int attempt) => DelayFor(attempt, RandomSource());
 
     /// <summary>
-    /// Throws <see cref="ArgumentOutOfRangeException"/> for negative delays or factors, non-finite factors, or
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for negative delays, a multiplier below 1, a negative jitter,
+    /// non-finite numbers, or
     /// <see cref="MaxAttempts"/> below 1 other than <see cref="Unlimited"/>; returns the policy.
     /// </summary>
     public BackoffPolicy Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialDelay, TimeSpan.Zero, nameof(InitialDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, TimeSpan.Zero, nameof(MaxDelay));
-        if (!double.IsFinite(IncreaseFactor) || IncreaseFactor < 0.0)
+        if (!double.IsFinite(Multiplier) || Multiplier < 1.0)
         {
-            throw new ArgumentOutOfRangeException(nameof(IncreaseFactor), IncreaseFactor, "The increase factor must be a finite number of at least 0.");
+            throw new ArgumentOutOfRangeException(nameof(Multiplier), Multiplier, "The multiplier must be a finite number of at least 1 (1 keeps the delay constant).");
         }
 
         if (!double.IsFinite(Jitter) || Jitter < 0.0)

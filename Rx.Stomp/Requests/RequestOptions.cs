@@ -2,7 +2,7 @@ using Rx.Stomp.Frames;
 
 namespace Rx.Stomp.Requests;
 
-/// <summary>How <see cref="StompRequests.RequestAsync"/> sends a request and waits for its reply.</summary>
+/// <summary>How <see cref="StompRequests.RequestAsync(Client.StompClient, string, ReadOnlyMemory{byte}, RequestOptions?, CancellationToken)"/> sends a request (with a body of bytes or of text) and waits for its reply.</summary>
 public sealed record RequestOptions
 {
     /// <summary>The default: a RabbitMQ temporary reply queue, 30 s to answer.</summary>

@@ -57,6 +57,19 @@ public static class StompRequests
         }
     }
 
+    /// <summary>
+    /// Sends a request whose body is <paramref name="text"/>, encoded with the client's
+    /// <see cref="StompClientOptions.TextEncoding"/> (as <see cref="StompClient.SendAsync(string, string, SendOptions?, CancellationToken)"/>), and returns its reply.
+    /// </summary>
+    /// <exception cref="StompTimeoutException">No reply within <see cref="RequestOptions.Timeout"/>.</exception>
+    /// <exception cref="StompConnectionException">Not connected, or the client was disposed while waiting.</exception>
+    public static Task<StompMessage> RequestAsync(this StompClient client, string destination, string text, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(text);
+        return client.RequestAsync(destination, client.Options.TextEncoding.GetBytes(text), options, cancellationToken);
+    }
+
     /// <summary>Sends <paramref name="body"/> to the <c>reply-to</c> of <paramref name="request"/>, with its <c>correlation-id</c>.</summary>
     /// <exception cref="InvalidOperationException">The request has no <c>reply-to</c>.</exception>
     public static Task ReplyAsync(this StompMessage request, ReadOnlyMemory<byte> body, SendOptions? options = null, CancellationToken cancellationToken = default)
@@ -78,7 +91,8 @@ public static class StompRequests
     /// handled and not answered). With an ack mode other than auto, the request is acknowledged once its reply was
     /// sent, so a failed handler leaves it to the broker to redeliver. The observable emits each request answered;
     /// an exception from the handler or the reply ends it with <c>OnError</c> (compose <c>Retry()</c> to serve on,
-    /// which subscribes again).
+    /// which subscribes again). To know when the broker has the subscription, so that requests sent from then on are
+    /// served, call <see cref="Listeners.StompWaits.WaitForSubscriptionAsync"/> before subscribing.
     /// </summary>
     public static IObservable<StompMessage> Replies(this StompClient client, string destination, Func<StompMessage, CancellationToken, Task<Reply>> handler, SubscribeOptions? options = null)
     {

@@ -19,21 +19,40 @@ internal static class AckCommands
         "Names messages as 'ack' does. Inside a transaction it takes effect at commit.",
         [ArgumentKind.MessageId, ArgumentKind.Subscribed], 1, (shell, args, ct) => SettleAsync(shell, args, nack: true, ct));
 
+    /// <summary>
+    /// Sends one ACK or NACK per claim. A message leaves the pending list only once its frame went through: outside a
+    /// transaction when its RECEIPT came, inside one when the commit was confirmed; otherwise it can be settled again.
+    /// </summary>
     private static Task SettleAsync(ShellSession shell, ShellArgs args, bool nack, CancellationToken cancellationToken)
     {
-        var messages = args[0] == PendingAcks.All ? shell.Pending.TakeAll() : [shell.Pending.Take(args[0], args.Optional(1))];
+        var claims = args[0] == PendingAcks.All ? shell.Pending.ClaimAll() : [shell.Pending.Claim(args[0], args.Optional(1))];
         var verb = nack ? "Refused" : "Acknowledged";
         return shell.ConfirmAsync(
             async (transaction, ct) =>
             {
-                foreach (var message in messages)
+                for (var i = 0; i < claims.Count; i++)
                 {
-                    await (nack
-                        ? message.NackAsync(transaction, receipt: true, cancellationToken: ct)
-                        : message.AckAsync(transaction, receipt: true, cancellationToken: ct));
+                    try
+                    {
+                        var message = claims[i].Message;
+                        await (nack
+                            ? message.NackAsync(transaction, receipt: true, cancellationToken: ct)
+                            : message.AckAsync(transaction, receipt: true, cancellationToken: ct));
+                    }
+                    catch when (transaction is null)
+                    {
+                        claims.Skip(i).ToList().ForEach(shell.Pending.Release);
+                        throw;
+                    }
+
+                    if (transaction is null)
+                    {
+                        shell.Pending.Settle(claims[i]);
+                    }
                 }
             },
-            messages.Count == 1 ? $"{verb} 1 message." : $"{verb} {messages.Count} messages.",
-            cancellationToken);
+            claims.Count == 1 ? $"{verb} 1 message." : $"{verb} {claims.Count} messages.",
+            cancellationToken,
+            committed => claims.ToList().ForEach(committed ? shell.Pending.Settle : shell.Pending.Release));
     }
 }

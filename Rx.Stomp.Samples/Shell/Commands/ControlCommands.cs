@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using System.Reflection;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Samples.Cli;
@@ -88,7 +87,7 @@ internal static class ControlCommands
     private static Task VersionAsync(ShellSession shell, ShellArgs args, CancellationToken cancellationToken)
     {
         var protocol = shell.Client.Version is { } version ? "STOMP " + version.ToWire() : "not connected";
-        shell.Output.Line($"rxstomp {VersionOf(typeof(ControlCommands).Assembly)} (Rx.Stomp {VersionOf(typeof(StompClient).Assembly)}), {protocol}");
+        shell.Output.Line($"{ProgramVersion.Text}, {protocol}");
         return Task.CompletedTask;
     }
 
@@ -97,9 +96,4 @@ internal static class ControlCommands
         shell.RequestQuit();
         return Task.CompletedTask;
     }
-
-    private static string VersionOf(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? assembly.GetName().Version?.ToString(3)
-        ?? "?";
 }

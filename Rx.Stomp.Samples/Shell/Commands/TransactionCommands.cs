@@ -45,12 +45,7 @@ internal static class TransactionCommands
         {
             if (commit)
             {
-                foreach (var (wait, confirmation) in await transaction.CommitAsync(cancellationToken))
-                {
-                    await wait.WaitAsync(cancellationToken);
-                    shell.Output.Line(confirmation);
-                }
-
+                await transaction.CommitAsync(line => shell.Output.Line(line), cancellationToken);
                 shell.Output.Line("Committed the transaction.");
             }
             else
