@@ -16,7 +16,7 @@ public class ConnectTimeoutTests
     {
         await using var peer = new RawPeer();
         var scheduler = new TestScheduler();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ConnectTimeout = TimeSpan.FromSeconds(5), ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 1 } });
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ConnectTimeout = TimeSpan.FromSeconds(5), ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 } });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
 
         var connecting = client.ConnectAsync();

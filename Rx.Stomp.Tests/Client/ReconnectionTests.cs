@@ -149,7 +149,7 @@ public class ReconnectionTests
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
 
-        var delivered = new TaskCompletionSource<StompMessage>();
+        var delivered = new TaskCompletionSource<StompMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = client.Watch("/queue/a", new SubscribeOptions { Ack = AckMode.ClientIndividual }).Subscribe(m => delivered.TrySetResult(m));
         var message = delivered.Task.WaitAsync(Observed.Guard);
         var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);

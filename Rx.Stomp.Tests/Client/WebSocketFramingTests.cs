@@ -20,8 +20,8 @@ public class WebSocketFramingTests
     {
         Endpoints = [peer.Endpoint],
         Transport = new WebSocketTransport(transport),
-        Reconnect = BackoffPolicy.Default with { MaxAttempts = 1 },
-        ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 1 },
+        Reconnect = BackoffPolicy.Connect with { MaxAttempts = 1 },
+        ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 },
     });
 
     [Test]
@@ -121,7 +121,7 @@ public class WebSocketFramingTests
             using var client = new StompClient(new StompClientOptions
             {
                 Endpoints = [new StompEndpoint("127.0.0.1", port) { Kind = StompTransportKind.WebSocket, Path = "/nope" }],
-                ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 1 },
+                ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 },
             });
             var error = Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
             Assert.That(error!.Message, Does.Contain("WebSocket handshake with ws://127.0.0.1:" + port + "/nope failed"));

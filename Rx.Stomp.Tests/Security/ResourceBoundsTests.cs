@@ -44,7 +44,7 @@ public class ResourceBoundsTests
         await peer.ConnectAsync(client);
         using var gate = new ManualResetEventSlim();
         var received = 0;
-        var all = new TaskCompletionSource();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = client.Messages.Subscribe(_ =>
         {
             gate.Wait(Observed.Guard);

@@ -63,14 +63,14 @@ public sealed record StompClientOptions
     /// Retries of the first connection by <see cref="StompClient.ConnectAsync"/>: stomp.py's defaults, three attempts
     /// 0.1 s then 0.15 s apart, so that a wrong address fails fast instead of hanging.
     /// </summary>
-    public BackoffPolicy ConnectRetry { get; init; } = BackoffPolicy.Default;
+    public BackoffPolicy ConnectRetry { get; init; } = BackoffPolicy.Connect;
 
     /// <summary>
     /// Reconnection after a connection was lost (socket closed, read error, heart-beat timeout, ERROR frame): by
     /// default forever, with stomp.py's delays (0.1 s growing by half each time up to 60 s, 10 % jitter). A broker
     /// that refuses the login ends it at once. Use <c>MaxAttempts = 1</c> to never reconnect.
     /// </summary>
-    public BackoffPolicy Reconnect { get; init; } = BackoffPolicy.Default with { MaxAttempts = BackoffPolicy.Unlimited };
+    public BackoffPolicy Reconnect { get; init; } = BackoffPolicy.Reconnect;
 
     /// <summary>What sends do while the client is (re)connecting.</summary>
     public OfflineSends OfflineSends { get; init; } = OfflineSends.Wait;

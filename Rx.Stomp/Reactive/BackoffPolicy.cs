@@ -1,4 +1,3 @@
-using System.ComponentModel;
 
 namespace Rx.Stomp.Reactive;
 
@@ -27,14 +26,6 @@ public sealed record BackoffPolicy
 
     /// <summary>For reconnecting after a loss: stomp.py's delays, and attempts without end (<see cref="Unlimited"/>).</summary>
     public static BackoffPolicy Reconnect { get; } = new();
-
-    /// <summary>
-    /// The same as <see cref="Connect"/>: 3 attempts, which <c>with</c> keeps, so that
-    /// <c>Reconnect = BackoffPolicy.Default with { … }</c> would stop reconnecting after three tries. Use
-    /// <see cref="Connect"/> or <see cref="Reconnect"/>; this name goes once nothing uses it.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static BackoffPolicy Default => Connect;
 
     /// <summary>The delay after the first failure (stomp.py's <c>reconnect_sleep_initial</c>, 0.1 s).</summary>
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(0.1);
