@@ -41,10 +41,11 @@ public class HandshakeTests
     }
 
     [Test]
-    public void A_version_that_was_not_offered_is_a_protocol_error()
+    public void A_version_that_was_not_offered_is_a_version_error()
     {
         var connected = new Frame(StompCommand.Connected, StompHeaders.Create(("version", "1.1")));
-        Assert.Throws<StompProtocolException>(() => Handshake.NegotiateVersion([StompVersion.V12], connected));
-        Assert.Throws<StompProtocolException>(() => Handshake.NegotiateVersion([StompVersion.V12], new Frame(StompCommand.Connected)));
+        Assert.Throws<StompVersionException>(() => Handshake.NegotiateVersion([StompVersion.V12], connected));
+        Assert.Throws<StompVersionException>(() => Handshake.NegotiateVersion([StompVersion.V12], new Frame(StompCommand.Connected)));
+        Assert.Throws<StompVersionException>(() => Handshake.NegotiateVersion([StompVersion.V12], new Frame(StompCommand.Connected, StompHeaders.Create(("version", "2.0")))));
     }
 }

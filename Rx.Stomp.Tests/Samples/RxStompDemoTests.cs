@@ -21,7 +21,7 @@ public sealed partial class RxStompDemoTests
         Assert.That(text, Does.Contain("watch received 'order 2' watch received 'order 3'").And.Contain("RECEIPT COMMIT confirmed"), demo.Transcript);
         Assert.That(text, Does.Contain("RECEIPT ABORT confirmed watch received 'order 5'"), demo.Transcript);
         Assert.That(text, Does.Not.Contain("watch received 'order 4"), demo.Transcript);
-        Assert.That(text, Does.Match(@"state: Reconnecting after: .* state: Connected to 127\.0\.0\.1:\d+ \(STOMP 1\.2"), demo.Transcript);
+        Assert.That(text, Does.Match(@"state: Reconnecting \(attempt 1, now\) after: .* state: Connected to 127\.0\.0\.1:\d+ \(STOMP 1\.2"), demo.Transcript);
         Assert.That(text, Does.Contain("watch received 'order 6'").And.EndsWith("and stopped the broker."), demo.Transcript);
     }
 

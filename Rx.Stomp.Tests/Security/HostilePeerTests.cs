@@ -1,4 +1,6 @@
 using System.Text;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
@@ -83,7 +85,7 @@ public class HostilePeerTests
     }
 
     [Test]
-    public async Task A_CONNECTED_of_a_version_not_offered_is_a_protocol_error_and_the_next_attempt_connects()
+    public async Task A_CONNECTED_of_a_version_not_offered_is_a_final_error_and_is_not_retried()
     {
         await using var peer = new RawPeer();
         await using var client = new StompClient(new StompClientOptions
@@ -93,14 +95,14 @@ public class HostilePeerTests
             Limits = Limits,
             ConnectRetry = BackoffPolicy.Default with { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(10) },
         });
-        var error = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Protocol);
+        var states = client.State.Select(s => s.Status).TakeUntil(s => s == ConnectionStatus.Faulted).ToList().ToTask();
         var connecting = client.ConnectAsync();
         await peer.AcceptAndConnectAsync(StompVersion.V10).WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That((await error.WaitAsync(StreamWaits.DefaultTimeout)).Message, Does.Contain("1.0"));
 
-        await peer.AcceptAndConnectAsync(StompVersion.V12).WaitAsync(StreamWaits.DefaultTimeout);
-        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That(client.Version, Is.EqualTo(StompVersion.V12));
+        var refused = Assert.ThrowsAsync<StompVersionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(refused!.Message, Does.Contain("1.0"));
+        Assert.That(await states.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Faulted }),
+            "asking the same broker again gets the same answer: no second attempt");
     }
 
     private static async Task<(RawPeer Peer, StompClient Client, IAsyncDisposable Cleanup)> ConnectAsync()

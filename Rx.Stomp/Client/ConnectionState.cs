@@ -31,8 +31,8 @@ public enum ConnectionStatus
 /// <param name="Version">The negotiated version while connected.</param>
 /// <param name="Session">The <c>session</c> header of CONNECTED, if the broker sent one.</param>
 /// <param name="Server">The <c>server</c> header of CONNECTED, if the broker sent one.</param>
-/// <param name="Attempt">The reconnection attempt, counting from 1, while reconnecting.</param>
-/// <param name="NextDelay">How long until the next attempt, while reconnecting.</param>
+/// <param name="Attempt">While reconnecting, the number of the attempt to come: 1 right after a loss, 2 once that one failed… (after a failed first connect, 2 is the first retry).</param>
+/// <param name="NextDelay">While reconnecting, how long until that attempt starts (zero: at once).</param>
 /// <param name="Error">Why the connection was lost or refused, if it was.</param>
 public sealed record ConnectionState(
     ConnectionStatus Status,
@@ -53,6 +53,7 @@ public sealed record ConnectionState(
         ConnectionStatus.Connected => $"Connected to {Endpoint} (STOMP {Version?.ToWire()}, server {Server ?? "?"})",
         ConnectionStatus.Connecting => $"Connecting to {Endpoint}",
         ConnectionStatus.Reconnecting when NextDelay is null => $"Reconnecting after: {Error?.Message}",
+        ConnectionStatus.Reconnecting when NextDelay == TimeSpan.Zero => $"Reconnecting (attempt {Attempt}, now) after: {Error?.Message}",
         ConnectionStatus.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
         ConnectionStatus.Faulted => $"Faulted: {Error?.Message}",
         _ => Status.ToString(),

@@ -35,7 +35,7 @@ public static class Handshake
     }
 
     /// <summary>The version the server chose: its <c>version</c> header, 1.0 when absent.</summary>
-    /// <exception cref="StompProtocolException">The server chose a version the client did not offer.</exception>
+    /// <exception cref="StompVersionException">The server chose a version the client did not offer.</exception>
     public static StompVersion NegotiateVersion(IReadOnlyCollection<StompVersion> offered, Frame connected)
     {
         ArgumentNullException.ThrowIfNull(offered);
@@ -45,17 +45,17 @@ public static class Handshake
         {
             return offered.Contains(StompVersion.V10)
                 ? StompVersion.V10
-                : throw new StompProtocolException($"The server answered without a version header (STOMP 1.0), but only {Describe(offered)} was offered.");
+                : throw new StompVersionException($"The server answered without a version header (STOMP 1.0), but only {Describe(offered)} was offered.");
         }
 
         if (!StompVersions.TryParse(header, out var version))
         {
-            throw new StompProtocolException($"The server chose version '{header}', which this client does not speak.");
+            throw new StompVersionException($"The server chose version '{header}', which this client does not speak.");
         }
 
         return offered.Contains(version)
             ? version
-            : throw new StompProtocolException($"The server chose STOMP {header}, but only {Describe(offered)} was offered.");
+            : throw new StompVersionException($"The server chose STOMP {header}, but only {Describe(offered)} was offered.");
     }
 
     /// <summary>

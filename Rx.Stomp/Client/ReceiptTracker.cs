@@ -4,8 +4,8 @@ using Rx.Stomp.Frames;
 namespace Rx.Stomp.Client;
 
 /// <summary>
-/// Receipts asked for and not yet answered. A wait is registered before its frame is sent, so a fast RECEIPT
-/// cannot race past it; an ERROR naming the receipt, or the loss of the connection, fails it.
+/// The receipts asked for on one connection and not yet answered. A wait is registered before its frame is sent, so a
+/// fast RECEIPT cannot race past it; an ERROR naming the receipt, or the end of the connection, fails it.
 /// </summary>
 /// <remarks>
 /// An ERROR that names no receipt (RabbitMQ sends such ERRORs both to refuse a frame and about no frame at all)
@@ -13,20 +13,17 @@ namespace Rx.Stomp.Client;
 /// more RECEIPT (a probe): a frame written before the probe and still unanswered when the probe's RECEIPT comes is
 /// the one the ERROR refused; every other one gets its own RECEIPT.
 /// </remarks>
-internal sealed class ReceiptTracker
+internal sealed class ReceiptTracker(IdGenerator ids)
 {
     private readonly ConcurrentDictionary<string, ReceiptWait> _pending = new(StringComparer.Ordinal);
     private readonly Lock _doubt = new();
-    private object? _probing;
-    private long _next;
-
-    public int Count => _pending.Count;
+    private bool _probing;
 
     /// <summary>A new receipt id and the wait that its RECEIPT (or failure) completes.</summary>
     /// <exception cref="InvalidOperationException"><paramref name="limit"/> receipts are already awaited.</exception>
-    public ReceiptWait Register(object connection, int limit) => Register(connection, limit, isProbe: false);
+    public ReceiptWait Register(int limit) => Register(limit, isProbe: false);
 
-    private ReceiptWait Register(object connection, int limit, bool isProbe)
+    private ReceiptWait Register(int limit, bool isProbe)
     {
         // Checked, not reserved: concurrent senders may overshoot by a few, which keeps the common path lock-free.
         if (_pending.Count >= limit)
@@ -35,8 +32,8 @@ internal sealed class ReceiptTracker
                 $"{_pending.Count} receipts are already awaited (MaxPendingReceipts is {limit}): the broker is not answering them; wait for some before asking for more.");
         }
 
-        var id = "rcpt-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var wait = new ReceiptWait(id, connection, isProbe);
+        var id = ids.Next("rcpt");
+        var wait = new ReceiptWait(id, isProbe);
         _pending[id] = wait;
         return wait;
     }
@@ -66,33 +63,36 @@ internal sealed class ReceiptTracker
     }
 
     /// <summary>
-    /// Fails every wait on <paramref name="connection"/>: its RECEIPTs can no longer come. Frames in doubt are lost
-    /// with it, not refused: an ERROR just before the end may be about the connection (RabbitMQ sends "AMQP channel
-    /// died" when an administrator closes it), and a frame refused indeed is refused again on the next connection.
+    /// Fails every wait: the connection ended, and its RECEIPTs can no longer come. Frames in doubt are lost with it,
+    /// not refused: an ERROR just before the end may be about the connection (RabbitMQ sends "AMQP channel died" when
+    /// an administrator closes it), and a frame refused indeed is refused again on the next connection.
     /// </summary>
-    public void FailAll(object connection, Exception error)
+    /// <param name="error">What the waits fail with.</param>
+    /// <param name="untaken">What the waits of frames written after the broker's final ERROR fail with instead, if it
+    /// closed right after that ERROR: it never took them.</param>
+    public void FailAll(Exception error, Exception? untaken = null)
     {
         foreach (var (id, wait) in _pending)
         {
-            if (ReferenceEquals(wait.Connection, connection) && _pending.TryRemove(id, out _))
+            if (_pending.TryRemove(id, out _))
             {
-                wait.Source.TrySetException(error);
+                wait.Source.TrySetException(untaken is not null && wait.WrittenAfterError ? untaken : error);
             }
         }
     }
 
     /// <summary>
-    /// An ERROR without <c>receipt-id</c> came on <paramref name="connection"/>: every frame unanswered there may be
-    /// the one it refused. True when the caller is to start probing (<see cref="NextProbe"/>) on that connection.
+    /// An ERROR without <c>receipt-id</c> came: every unanswered frame may be the one it refused. True when the caller
+    /// is to start probing (<see cref="NextProbe"/>).
     /// </summary>
-    public bool Doubt(object connection, StompErrorException error)
+    public bool Doubt(StompErrorException error)
     {
         lock (_doubt)
         {
             var inDoubt = false;
             foreach (var (_, wait) in _pending)
             {
-                if (!wait.IsProbe && ReferenceEquals(wait.Connection, connection))
+                if (!wait.IsProbe)
                 {
                     // The first ERROR is kept: brokers refuse in order, so it belongs to the oldest refused frame.
                     wait.Doubt ??= error;
@@ -100,21 +100,21 @@ internal sealed class ReceiptTracker
                 }
             }
 
-            if (!inDoubt || ReferenceEquals(_probing, connection))
+            if (!inDoubt || _probing)
             {
                 return false;
             }
 
-            _probing = connection;
+            _probing = true;
             return true;
         }
     }
 
     /// <summary>
-    /// The next probe to write on <paramref name="connection"/>, covering the frames in doubt already written; null
-    /// when no frame is in doubt there any more, which ends the probing.
+    /// The next probe to write, covering the frames in doubt already written; null when no frame is in doubt any
+    /// more, which ends the probing.
     /// </summary>
-    public Probe? NextProbe(object connection)
+    public Probe? NextProbe()
     {
         lock (_doubt)
         {
@@ -122,7 +122,7 @@ internal sealed class ReceiptTracker
             var inDoubt = false;
             foreach (var (_, wait) in _pending)
             {
-                if (wait.Doubt is not null && ReferenceEquals(wait.Connection, connection))
+                if (wait.Doubt is not null)
                 {
                     inDoubt = true;
                     // A frame not yet written when the probe is registered may be written after it: the next probe covers it.
@@ -135,11 +135,11 @@ internal sealed class ReceiptTracker
 
             if (!inDoubt)
             {
-                StopProbing(connection);
+                _probing = false;
                 return null;
             }
 
-            return new Probe(Register(connection, int.MaxValue, isProbe: true), covered ?? []);
+            return new Probe(Register(int.MaxValue, isProbe: true), covered ?? []);
         }
     }
 
@@ -155,26 +155,21 @@ internal sealed class ReceiptTracker
         }
     }
 
-    /// <summary>Probing on <paramref name="connection"/> ended without settling the doubt (the connection is ending).</summary>
-    public void StopProbing(object connection)
+    /// <summary>Probing ended without settling the doubt (the connection is ending, or the broker does not answer).</summary>
+    public void StopProbing()
     {
         lock (_doubt)
         {
-            if (ReferenceEquals(_probing, connection))
-            {
-                _probing = null;
-            }
+            _probing = false;
         }
     }
 
     /// <summary>A RECEIPT asked for with a frame, and what is known of that frame.</summary>
-    internal sealed class ReceiptWait(string id, object connection, bool isProbe)
+    internal sealed class ReceiptWait(string id, bool isProbe)
     {
         private int _written;
 
         public string Id { get; } = id;
-
-        public object Connection { get; } = connection;
 
         public bool IsProbe { get; } = isProbe;
 
@@ -187,7 +182,14 @@ internal sealed class ReceiptTracker
 
         public bool IsWritten => Volatile.Read(ref _written) != 0;
 
-        public void MarkWritten() => Volatile.Write(ref _written, 1);
+        /// <summary>Whether its frame went out after an ERROR came, with nothing from the broker since.</summary>
+        public bool WrittenAfterError { get; private set; }
+
+        public void MarkWritten(bool afterError)
+        {
+            WrittenAfterError = afterError;
+            Volatile.Write(ref _written, 1);
+        }
     }
 
     /// <summary>A receipted frame asked for only to learn which frames in doubt the broker has answered.</summary>

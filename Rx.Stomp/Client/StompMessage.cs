@@ -10,12 +10,12 @@ public sealed class StompMessage
 {
     private readonly StompClient _client;
 
-    internal StompMessage(StompClient client, Frame frame, object connection, StompVersion version)
+    internal StompMessage(StompClient client, Frame frame, Session session)
     {
         _client = client;
         Frame = frame;
-        Connection = connection;
-        Version = version;
+        Session = session;
+        Version = session.Version;
     }
 
     /// <summary>The frame as received.</summary>
@@ -49,7 +49,7 @@ public sealed class StompMessage
     public StompVersion Version { get; }
 
     /// <summary>The connection that delivered the message; an ACK must go out on it and no other.</summary>
-    internal object Connection { get; }
+    internal Session Session { get; }
 
     /// <summary>The client that received the message (replies go out on it).</summary>
     internal StompClient Client => _client;
@@ -63,13 +63,13 @@ public sealed class StompMessage
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="StompConnectionException">The connection that delivered the message is gone; the broker redelivers it.</exception>
     public Task AckAsync(StompTransaction? transaction = null, bool receipt = false, CancellationToken cancellationToken = default) =>
-        _client.AcknowledgeAsync(this, StompCommand.Ack, transaction, receipt, null, cancellationToken);
+        Acknowledgement.SendAsync(this, StompCommand.Ack, transaction, receipt, null, cancellationToken);
 
     /// <summary>Refuses the message (STOMP 1.1 and later); RabbitMQ requeues it unless <c>requeue:false</c> is among <paramref name="headers"/>.</summary>
     /// <exception cref="NotSupportedException">The connection speaks STOMP 1.0, which has no NACK.</exception>
     /// <exception cref="StompConnectionException">The connection that delivered the message is gone; the broker redelivers it.</exception>
     public Task NackAsync(StompTransaction? transaction = null, bool receipt = false, StompHeaders? headers = null, CancellationToken cancellationToken = default) =>
-        _client.AcknowledgeAsync(this, StompCommand.Nack, transaction, receipt, headers, cancellationToken);
+        Acknowledgement.SendAsync(this, StompCommand.Nack, transaction, receipt, headers, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => Frame.ToString();

@@ -9,14 +9,14 @@ namespace Rx.Stomp.Client;
 public sealed class StompTransaction : IAsyncDisposable
 {
     private readonly StompClient _client;
-    private readonly object _connection;
+    private readonly Session _session;
     private int _ended;
 
-    internal StompTransaction(StompClient client, string id, object connection)
+    internal StompTransaction(StompClient client, string id, Session session)
     {
         _client = client;
         Id = id;
-        _connection = connection;
+        _session = session;
     }
 
     /// <summary>The <c>transaction</c> header value, unique on this client.</summary>
@@ -29,7 +29,8 @@ public sealed class StompTransaction : IAsyncDisposable
     public Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options = null, CancellationToken cancellationToken = default)
     {
         ThrowIfEnded();
-        return _client.SendAsync(destination, body, options, Id, cancellationToken);
+        options ??= SendOptions.Default;
+        return SendAsync(_client.BuildSend(destination, body, options, Id), options.Receipt, options.ContentLength, cancellationToken);
     }
 
     /// <summary>Sends text within the transaction.</summary>
@@ -52,13 +53,12 @@ public sealed class StompTransaction : IAsyncDisposable
             throw new InvalidOperationException($"Transaction {Id} was already committed or aborted.");
         }
 
-        if (!ReferenceEquals(_client.RequireSession().Connection, _connection))
-        {
-            throw new StompConnectionException($"Transaction {Id} belonged to a connection that is gone; the broker aborted it.");
-        }
-
-        await _client.SendFrameAsync(new Frame(command, StompHeaders.Create((StompHeaderNames.Transaction, Id))), receipt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await SendAsync(new Frame(command, StompHeaders.Create((StompHeaderNames.Transaction, Id))), receipt, contentLength: false, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A transaction lives and dies with its connection: its frames never wait for, or go to, another.</summary>
+    private Task SendAsync(Frame frame, bool receipt, bool contentLength, CancellationToken cancellationToken) =>
+        _session.SendBoundAsync(frame, receipt, contentLength, () => $"Transaction {Id} belonged to a connection that is gone; the broker aborted it.", cancellationToken);
 
     private void ThrowIfEnded()
     {

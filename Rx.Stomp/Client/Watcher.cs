@@ -9,7 +9,7 @@ namespace Rx.Stomp.Client;
 internal sealed class Watcher(string id, string destination, SubscribeOptions options, IObserver<StompMessage> observer)
 {
     private readonly Lock _gate = new();
-    private object? _subscribedOn;
+    private Session? _subscribedOn;
     private Task<bool> _subscribeWritten = Task.FromResult(false);
     private bool _removed;
 
@@ -22,19 +22,19 @@ internal sealed class Watcher(string id, string destination, SubscribeOptions op
     public IObserver<StompMessage> Observer { get; } = observer;
 
     /// <summary>
-    /// Claims the SUBSCRIBE on <paramref name="connection"/>, so that it goes out once per connection and never after
+    /// Claims the SUBSCRIBE on <paramref name="session"/>, so that it goes out once per connection and never after
     /// <see cref="Remove"/>. The claimer completes the result once the frame was written (true) or not (false).
     /// </summary>
-    public TaskCompletionSource<bool>? TryClaim(object connection)
+    public TaskCompletionSource<bool>? TryClaim(Session session)
     {
         lock (_gate)
         {
-            if (_removed || ReferenceEquals(_subscribedOn, connection))
+            if (_removed || ReferenceEquals(_subscribedOn, session))
             {
                 return null;
             }
 
-            _subscribedOn = connection;
+            _subscribedOn = session;
             var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             _subscribeWritten = written.Task;
             return written;
@@ -42,10 +42,10 @@ internal sealed class Watcher(string id, string destination, SubscribeOptions op
     }
 
     /// <summary>
-    /// Stops any further SUBSCRIBE; returns the connection the last one was claimed on (if any) and whether (once
+    /// Stops any further SUBSCRIBE; returns the session the last one was claimed on (if any) and whether (once
     /// known) it was written there, which an UNSUBSCRIBE must wait for.
     /// </summary>
-    public (object? Connection, Task<bool> Written) Remove()
+    public (Session? Session, Task<bool> Written) Remove()
     {
         lock (_gate)
         {

@@ -13,7 +13,8 @@ internal sealed class ScheduledDelivery<T>(IObservable<T> source, IScheduler sch
     public IDisposable Subscribe(IObserver<T> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        return source.ObserveOn(scheduler).Subscribe(new GuardedObserver(observer, onObserverFault));
+        // Serialized first: ObserveOn expects one call at a time, and two connections' readers may call at once.
+        return new SerializedDelivery<T>(source, onObserverFault).ObserveOn(scheduler).Subscribe(new GuardedObserver(observer, onObserverFault));
     }
 
     private sealed class GuardedObserver(IObserver<T> inner, Action<Exception> onObserverFault) : IObserver<T>

@@ -6,6 +6,7 @@ namespace Rx.Stomp.Reactive;
 internal static class SchedulerTimeout
 {
     /// <summary>The result of <paramref name="task"/>, or the exception of <paramref name="onTimeout"/> once <paramref name="timeout"/> passed.</summary>
+    /// <remarks>A task given up on is still observed: its later failure must not surface as an unobserved task exception.</remarks>
     public static async Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout, IScheduler scheduler, Func<Exception> onTimeout, CancellationToken cancellationToken)
     {
         if (task.IsCompleted)
@@ -17,6 +18,11 @@ internal static class SchedulerTimeout
         using var timer = scheduler.Schedule(timeout, () => expiry.TrySetException(onTimeout()));
         using var registration = cancellationToken.Register(() => expiry.TrySetCanceled(cancellationToken));
         var first = await Task.WhenAny(task, expiry.Task).ConfigureAwait(false);
+        if (first != task)
+        {
+            _ = task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         return await first.ConfigureAwait(false);
     }
 }

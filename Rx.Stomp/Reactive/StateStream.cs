@@ -13,11 +13,12 @@ internal sealed class StateStream : IObservable<ConnectionState>
 
     public ConnectionState Current => Volatile.Read(ref _current);
 
-    public void Set(ConnectionState state)
+    /// <summary>Publishes <paramref name="state"/> unless it is the current one or <paramref name="when"/> (checked under the lock) says no.</summary>
+    public void Set(ConnectionState state, Func<bool>? when = null)
     {
         lock (_gate)
         {
-            if (_current.Status == ConnectionStatus.Disposed || Equals(_current, state))
+            if (_current.Status == ConnectionStatus.Disposed || Equals(_current, state) || (when is not null && !when()))
             {
                 return;
             }

@@ -1,154 +1,150 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
+using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 
 namespace Rx.Stomp.Transport;
 
 /// <summary>
-/// One open connection: a read loop that turns the stream's bytes into frames, and one ordered writer. Frames go
-/// to a single sink, one call at a time, in wire order; the sink learns the end once, with the reason.
+/// One open connection: frames read from the stream go to one observer, in wire order, one call at a time, and its
+/// end comes last (<c>OnError</c> with the reason it was lost, <c>OnCompleted</c> when this side closed it); frames
+/// written go out in call order through one <see cref="WriteLoop"/>. It reads with the rules of the version its
+/// CONNECTED frame names from the next frame on.
 /// </summary>
+/// <remarks>
+/// A socket (plain or TLS) is read by a thread of its own doing blocking reads straight into the frame reader: at
+/// broker rates a read holds one or two frames, and a thread-pool hop per read would cost more than the parsing.
+/// Any other stream (WebSocket, a test's pipe) is read by an async loop.
+/// </remarks>
 internal sealed class StompConnection : IAsyncDisposable
 {
-    private readonly Stream _stream;
-    private readonly IFrameSink _sink;
-    // Segments of 64 KiB: the send loop makes one write per segment, so small ones would cost a system call per 4 KiB.
-    private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly CancellationTokenSource _closing = new();
-    private readonly Task _readLoop;
-    private readonly Task _sendLoop;
-    private FrameReader _reader;
-    private FrameWriter _writer;
-    private long _framesWritten;
-    private long _bytesRead;
     [ThreadStatic]
-    private static StompConnection? t_readLoop;
+    private static StompConnection? t_delivering;
+    private readonly Stream _stream;
+    private readonly IReadOnlyCollection<StompVersion> _offered;
+    private readonly FrameLimits _limits;
+    private readonly TimeSpan _closeTimeout;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly WriteLoop _writes;
+    private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FrameReader _reader;
+    private IObserver<Frame>? _observer;
+    private Exception? _endReason;
+    private long _bytesRead;
+    private int _delivering;
     private int _ended;
     private bool _closedByUs;
-    private bool _disconnectWritten;
 
-    public StompConnection(Stream stream, StompEndpoint endpoint, FrameReader reader, FrameWriter writer, IFrameSink sink)
+    /// <param name="stream">The open stream; the connection owns it.</param>
+    /// <param name="endpoint">Where it leads.</param>
+    /// <param name="offered">The versions CONNECT offered: CONNECTED must name one of them.</param>
+    /// <param name="limits">What a frame may hold.</param>
+    /// <param name="closeTimeout">How long closing waits for the writer to drain and for the reader to stop (a reader inside a blocked observer does not stop).</param>
+    public StompConnection(Stream stream, StompEndpoint endpoint, IReadOnlyCollection<StompVersion> offered, FrameLimits limits, TimeSpan closeTimeout)
     {
         _stream = stream;
         Endpoint = endpoint;
-        _reader = reader;
-        _writer = writer;
-        _sink = sink;
-        _readLoop = Task.Run(ReadLoopAsync);
-        _sendLoop = Task.Run(SendLoopAsync);
+        _offered = offered;
+        _limits = limits;
+        _closeTimeout = closeTimeout;
+        _reader = new FrameReader(StompVersion.V12, limits);
+        _writes = new WriteLoop(stream, endpoint, _closing.Token);
     }
 
     public StompEndpoint Endpoint { get; }
 
-    /// <summary>How many frames and heart-beats were handed to the writer so far; heart-beat sending watches it.</summary>
-    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+    /// <summary>The version CONNECTED named; null before it came.</summary>
+    public StompVersion? Version { get; private set; }
 
-    /// <summary>Whether the connection ended because the peer closed it in order (end of stream between frames).</summary>
-    public bool ClosedByPeer { get; private set; }
+    /// <summary>How many frames and heart-beats were handed to the writer so far; heart-beat sending watches it.</summary>
+    public long FramesWritten => _writes.FramesWritten;
 
     /// <summary>How many bytes were read so far: any byte is a sign of life.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>Switches the codec to the negotiated version (after CONNECTED).</summary>
-    public void UseVersion(StompVersion version, FrameLimits limits)
-    {
-        _reader = new FrameReader(version, limits);
-        _writer = new FrameWriter(version);
-    }
+    /// <summary>
+    /// Whether the reader is inside the observer: reading waits for it, so silence then is the client's, not the broker's.
+    /// </summary>
+    public bool IsDelivering => Volatile.Read(ref _delivering) != 0;
 
-    /// <summary>Serializes <paramref name="frame"/> into the outbound buffer, in call order.</summary>
-    /// <exception cref="StompProtocolException">The frame cannot be carried by the version in use; nothing was written.</exception>
-    /// <exception cref="StompConnectionException">The connection is closed.</exception>
-    public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
-    {
-        // The usual case takes the lock and flushes without waiting: no state machine, no allocation.
-        return _writeLock.Wait(0, CancellationToken.None)
-            ? WriteLocked(frame, contentLength)
-            : WriteContendedAsync(frame, contentLength, cancellationToken);
-    }
+    /// <summary>Whether the calling thread is this connection's reader, inside the observer.</summary>
+    public bool IsDeliveringOnThisThread => t_delivering == this;
 
-    private async ValueTask WriteContendedAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await WriteLocked(frame, contentLength).ConfigureAwait(false);
-    }
+    /// <summary>Whether the connection ended because the peer closed it in order (end of stream between frames).</summary>
+    public bool ClosedByPeer { get; private set; }
 
-    /// <summary>Writes and flushes while holding the write lock, and releases it once the flush is done.</summary>
-    private ValueTask WriteLocked(Frame frame, bool contentLength)
+    /// <summary>Starts reading into <paramref name="observer"/>; call once.</summary>
+    public void Start(IObserver<Frame> observer)
     {
-        var handedOver = false;
-        try
+        _observer = observer;
+        if (_stream is NetworkStream or TlsStream)
         {
-            if (Volatile.Read(ref _ended) != 0)
-            {
-                // A faulted task, not a throw: callers tell this "nothing was written" apart by awaiting.
-                return ValueTask.FromException(new ConnectionEndedException(Endpoint));
-            }
-
-            // Checked under the write lock: a caller that found the client connected may reach it after DISCONNECT,
-            // and a frame written then would be dropped by the broker while its caller was told it went out.
-            if (_disconnectWritten)
-            {
-                throw new StompConnectionException($"DISCONNECT was sent to {Endpoint}: nothing may follow it.");
-            }
-
-            _writer.Write(_outbound.Writer, frame, contentLength);
-            _disconnectWritten = frame.Command == StompCommand.Disconnect;
-            Interlocked.Increment(ref _framesWritten);
-            var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
-            if (!flush.IsCompletedSuccessfully)
-            {
-                handedOver = true;
-                return AwaitFlushAsync(flush);
-            }
-
-            CheckFlushed(flush.Result);
-            return ValueTask.CompletedTask;
+            new Thread(ReadBlocking) { IsBackground = true, Name = $"Rx.Stomp reader {Endpoint}" }.Start();
         }
-        finally
+        else
         {
-            if (!handedOver)
-            {
-                _writeLock.Release();
-            }
+            _ = Task.Run(ReadAsync);
         }
+
+        _ = EndWhenWritesFailAsync();
     }
 
-    /// <summary>Waits for a flush that the pipe held back (the send loop is behind), then releases the lock.</summary>
-    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
-    {
-        try
-        {
-            CheckFlushed(await flush.ConfigureAwait(false));
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private void CheckFlushed(FlushResult flush)
-    {
-        if (flush.IsCompleted && Volatile.Read(ref _ended) != 0)
-        {
-            throw new StompConnectionException($"The connection to {Endpoint} ended while the frame was being written.");
-        }
-    }
+    /// <inheritdoc cref="WriteLoop.WriteAsync"/>
+    public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(frame, contentLength, cancellationToken);
 
     /// <summary>Writes a heart-beat EOL unless the connection has ended; a failure here is the connection's end, reported there.</summary>
     public async Task WriteHeartbeatAsync()
     {
         try
         {
-            await WriteAsync(Frame.Heartbeat, contentLength: false, _closing.Token).ConfigureAwait(false);
+            await _writes.WriteAsync(Frame.Heartbeat, contentLength: false, _closing.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is StompConnectionException or OperationCanceledException or ObjectDisposedException)
         {
         }
     }
 
-    private async Task ReadLoopAsync()
+    private void ReadBlocking()
+    {
+        using var buffer = new ReceiveBuffer();
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var read = _stream.Read(buffer.FreeSpace().Span);
+                if (read == 0)
+                {
+                    failure = ClosedByBroker(buffer.Unread.Length);
+                    break;
+                }
+
+                buffer.Advance(read);
+                Interlocked.Add(ref _bytesRead, read);
+                var unread = buffer.Unread;
+                try
+                {
+                    Deliver(ref unread);
+                }
+                finally
+                {
+                    buffer.Consumed(unread.Length);
+                }
+            }
+        }
+#pragma warning disable CA1031 // Whatever stops the reader ends the connection with it, never the process.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = ReadFailure(e);
+        }
+
+        EndReading(failure);
+    }
+
+    private async Task ReadAsync()
     {
         var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
         Exception? failure = null;
@@ -161,25 +157,17 @@ internal sealed class StompConnection : IAsyncDisposable
                 var before = buffer.Length;
                 try
                 {
-                    t_readLoop = this;
-                    while (_reader.TryRead(ref buffer, out var frame))
-                    {
-                        _sink.OnFrame(this, frame);
-                    }
+                    Deliver(ref buffer);
                 }
                 finally
                 {
-                    t_readLoop = null;
                     Interlocked.Add(ref _bytesRead, before - buffer.Length);
                     input.AdvanceTo(buffer.Start, buffer.End);
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    ClosedByPeer = result.IsCompleted && buffer.IsEmpty;
-                    failure = buffer.IsEmpty
-                        ? new StompConnectionException($"The broker at {Endpoint} closed the connection.")
-                        : new StompConnectionException($"The broker at {Endpoint} closed the connection in the middle of a frame ({buffer.Length} bytes unread).");
+                    failure = ClosedByBroker(buffer.Length);
                     break;
                 }
             }
@@ -187,94 +175,124 @@ internal sealed class StompConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is StompProtocolException or StompConnectionException)
+#pragma warning disable CA1031 // See ReadBlocking.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // A garbled frame, or a transport's own typed failure (a TLS refusal that surfaced on the first read).
-            failure = e;
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            failure = _closing.IsCancellationRequested ? null : new StompConnectionException($"Reading from {Endpoint} failed: {e.Message}", e);
+            failure = ReadFailure(e);
         }
         finally
         {
             await input.CompleteAsync().ConfigureAwait(false);
         }
 
-        End(failure);
+        EndReading(failure);
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>Hands every whole frame of <paramref name="buffer"/> to the observer, leaving the rest in it.</summary>
+    private void Deliver(ref ReadOnlySequence<byte> buffer)
     {
-        var output = _outbound.Reader;
-        Exception? failure = null;
+        t_delivering = this;
+        Volatile.Write(ref _delivering, 1);
         try
         {
-            while (true)
+            while (_reader.TryRead(ref buffer, out var frame))
             {
-                var result = await output.ReadAsync(_closing.Token).ConfigureAwait(false);
-                foreach (var segment in result.Buffer)
+                if (Version is null && frame.Command == StompCommand.Connected)
                 {
-                    await _stream.WriteAsync(segment, _closing.Token).ConfigureAwait(false);
+                    UseVersion(Handshake.NegotiateVersion(_offered, frame));
                 }
 
-                await _stream.FlushAsync(_closing.Token).ConfigureAwait(false);
-                output.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
+                _observer!.OnNext(frame);
             }
-        }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
-        {
-        }
-        catch (StompConnectionException e)
-        {
-            // The transport's own typed failure (a TLS refusal that surfaced on a write).
-            failure = e;
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            failure = new StompConnectionException($"Writing to {Endpoint} failed: {e.Message}", e);
         }
         finally
         {
-            await output.CompleteAsync().ConfigureAwait(false);
+            Volatile.Write(ref _delivering, 0);
+            t_delivering = null;
         }
+    }
 
-        if (failure is not null)
+    /// <summary>The very next frame is read, and every later one written, with the rules of <paramref name="version"/>.</summary>
+    private void UseVersion(StompVersion version)
+    {
+        Version = version;
+        _reader = new FrameReader(version, _limits);
+        _writes.UseVersion(version);
+    }
+
+    private StompConnectionException ClosedByBroker(long unread)
+    {
+        // A socket closed by this side also reads as an end of stream.
+        ClosedByPeer = unread == 0 && !_closing.IsCancellationRequested;
+        return unread == 0
+            ? new StompConnectionException($"The broker at {Endpoint} closed the connection.")
+            : new StompConnectionException($"The broker at {Endpoint} closed the connection in the middle of a frame ({unread} bytes unread).");
+    }
+
+    /// <summary>
+    /// A garbled frame, a refused version or a transport's typed failure is the reason itself; an I/O failure is one
+    /// unless this side ended the connection.
+    /// </summary>
+    private Exception? ReadFailure(Exception e) => e switch
+    {
+        StompException => e,
+        _ when _closing.IsCancellationRequested => null,
+        _ => new StompConnectionException($"Reading from {Endpoint} failed: {e.Message}", e),
+    };
+
+    private async Task EndWhenWritesFailAsync()
+    {
+        if (await _writes.Completion.ConfigureAwait(false) is { } failure)
         {
             End(failure);
         }
     }
 
-    /// <summary>Waits until everything written so far has reached the socket (at most about twice <paramref name="drainTimeout"/>), then closes it.</summary>
-    public async ValueTask CloseAsync(TimeSpan drainTimeout)
+    /// <summary>
+    /// The reader stopped: the connection ends (if nothing ended it before) and the observer hears of it, from the
+    /// reader, after its last frame, so that its calls never overlap.
+    /// </summary>
+    private void EndReading(Exception? failure)
     {
-        Volatile.Write(ref _closedByUs, true);
-
-        // A writer whose flush waits for a peer that stopped reading holds the lock: then there is nothing to drain in order.
-        if (await _writeLock.WaitAsync(drainTimeout).ConfigureAwait(false))
+        End(failure);
+        var reason = Volatile.Read(ref _closedByUs) ? null : Volatile.Read(ref _endReason);
+        try
         {
-            try
+            if (reason is null)
             {
-                await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
+                _observer!.OnCompleted();
             }
-            finally
+            else
             {
-                _writeLock.Release();
+                _observer!.OnError(reason);
             }
         }
-
-        await Task.WhenAny(_sendLoop, Task.Delay(drainTimeout)).ConfigureAwait(false);
-        await DisposeAsync().ConfigureAwait(false);
+        finally
+        {
+            _readingEnded.TrySetResult();
+        }
     }
 
-    /// <summary>Ends the connection with <paramref name="reason"/>, e.g. a heart-beat timeout; the sink hears it.</summary>
+    /// <summary>
+    /// Waits until everything written so far has reached the socket (at most about twice the close timeout), then
+    /// closes it, and waits for the reader to stop unless told not to (the caller is the reader).
+    /// </summary>
+    public async ValueTask CloseAsync(bool waitForReader)
+    {
+        Volatile.Write(ref _closedByUs, true);
+        await _writes.CompleteAsync(_closeTimeout).ConfigureAwait(false);
+        End(null);
+        if (waitForReader)
+        {
+            await StoppedAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the connection with <paramref name="reason"/>, e.g. a heart-beat timeout; the observer hears it once the reader stops.</summary>
     public void Abort(Exception reason) => End(reason);
 
-    /// <summary>Ends the connection once; the sink hears a failure unless the end was asked for by this side.</summary>
+    /// <summary>Ends the connection once: later writes are refused, and closing the stream stops the reader.</summary>
     private void End(Exception? failure)
     {
         if (Interlocked.Exchange(ref _ended, 1) != 0)
@@ -282,40 +300,33 @@ internal sealed class StompConnection : IAsyncDisposable
             return;
         }
 
-        if (Volatile.Read(ref _closedByUs))
-        {
-            failure = null;
-        }
-
+        Volatile.Write(ref _endReason, failure);
         _closing.Cancel();
-        _outbound.Writer.CancelPendingFlush();
+        _writes.Stop();
         _stream.Dispose();
-        _sink.OnClosed(this, failure);
     }
 
+    /// <summary>Closes at once and waits for the reader to stop, unless the caller is the reader.</summary>
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _closedByUs, true);
         End(null);
-        if (t_readLoop == this)
+        if (!IsDeliveringOnThisThread)
         {
-            // Called by a frame's observer, on the read loop itself: waiting for the loop would wait forever.
-            return;
+            await StoppedAsync().ConfigureAwait(false);
         }
-
-        await Task.WhenAll(_readLoop, _sendLoop).ConfigureAwait(false);
-        _closing.Dispose();
-        // The write lock is not disposed: a writer whose flush the end cancelled still releases it afterwards, and
-        // writers queued on it must still get it, to learn that the connection ended. It holds no OS handle.
     }
-}
 
-/// <summary>Receives what a <see cref="StompConnection"/> reads.</summary>
-internal interface IFrameSink
-{
-    /// <summary>One frame or heart-beat, from the read loop, in wire order.</summary>
-    void OnFrame(StompConnection connection, Frame frame);
-
-    /// <summary>The connection ended, once: <paramref name="failure"/> is null only when this side closed it.</summary>
-    void OnClosed(StompConnection connection, Exception? failure);
+    /// <summary>Waits for the reader and the writer to stop, at most the close timeout: a reader held by a blocked observer stops once it returns.</summary>
+    private async Task StoppedAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_observer is null ? Task.CompletedTask : _readingEnded.Task, _writes.Completion).WaitAsync(_closeTimeout).ConfigureAwait(false);
+            _closing.Dispose();
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
 }

@@ -25,6 +25,21 @@ internal sealed class TlsStream(SslStream inner, StompEndpoint endpoint, TlsClie
         }
     }
 
+    /// <summary>A blocking read, for the connection's reader thread: the same failures as <see cref="ReadAsync"/>.</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            var read = inner.Read(buffer);
+            _readAny = true;
+            return read;
+        }
+        catch (IOException e) when (!_readAny && TlsClientAuthentication.IsTlsError(e))
+        {
+            throw tls.ServerRefused(endpoint, e);
+        }
+    }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try

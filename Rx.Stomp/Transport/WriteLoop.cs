@@ -1,0 +1,188 @@
+using System.IO.Pipelines;
+using Rx.Stomp.Frames;
+
+namespace Rx.Stomp.Transport;
+
+/// <summary>
+/// The ordered writer of one connection: callers serialize frames into an in-memory pipe under a lock, in call
+/// order, and one loop drains the pipe into the stream in large writes, so a burst of small frames costs few system calls.
+/// </summary>
+#pragma warning disable CA1001 // The lock is never disposed, on purpose: see Stop.
+internal sealed class WriteLoop
+#pragma warning restore CA1001
+{
+    private readonly Stream _stream;
+    private readonly StompEndpoint _endpoint;
+    // Segments of 64 KiB: the loop makes one write per segment, so small ones would cost a system call per 4 KiB.
+    private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private FrameWriter _writer = new(StompVersion.V12);
+    private long _framesWritten;
+    private int _stopped;
+    private bool _disconnectWritten;
+
+    public WriteLoop(Stream stream, StompEndpoint endpoint, CancellationToken stopping)
+    {
+        _stream = stream;
+        _endpoint = endpoint;
+        Completion = Task.Run(() => DrainAsync(stopping), CancellationToken.None);
+    }
+
+    /// <summary>Ends when the loop stops: with the failure that stopped it, or null when it was stopped or completed.</summary>
+    public Task<Exception?> Completion { get; }
+
+    /// <summary>How many frames and heart-beats were handed over so far; heart-beat sending watches it.</summary>
+    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    /// <summary>Writes with the rules of <paramref name="version"/> from now on.</summary>
+    public void UseVersion(StompVersion version) => _writer = new FrameWriter(version);
+
+    /// <summary>Serializes <paramref name="frame"/> into the outbound buffer, in call order.</summary>
+    /// <exception cref="StompProtocolException">The frame cannot be carried by the version in use; nothing was written.</exception>
+    /// <exception cref="StompConnectionException">The connection is closed, or DISCONNECT was written already.</exception>
+    public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken) =>
+        // The usual case takes the lock and flushes without waiting: no state machine, no allocation.
+        _lock.Wait(0, CancellationToken.None)
+            ? WriteLocked(frame, contentLength)
+            : WriteContendedAsync(frame, contentLength, cancellationToken);
+
+    private async ValueTask WriteContendedAsync(Frame frame, bool contentLength, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteLocked(frame, contentLength).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes and flushes while holding the lock, and releases it once the flush is done.</summary>
+    private ValueTask WriteLocked(Frame frame, bool contentLength)
+    {
+        var handedOver = false;
+        try
+        {
+            if (Volatile.Read(ref _stopped) != 0)
+            {
+                // A faulted task, not a throw: callers tell this "nothing was written" apart by awaiting.
+                return ValueTask.FromException(new ConnectionEndedException(_endpoint));
+            }
+
+            // Checked under the lock: a caller that found the client connected may reach it after DISCONNECT, and a
+            // frame written then would be dropped by the broker while its caller was told it went out.
+            if (_disconnectWritten)
+            {
+                throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
+            }
+
+            _writer.Write(_outbound.Writer, frame, contentLength);
+            _disconnectWritten = frame.Command == StompCommand.Disconnect;
+            Interlocked.Increment(ref _framesWritten);
+            var flush = _outbound.Writer.FlushAsync(CancellationToken.None);
+            if (!flush.IsCompletedSuccessfully)
+            {
+                handedOver = true;
+                return AwaitFlushAsync(flush);
+            }
+
+            CheckFlushed(flush.Result);
+            return ValueTask.CompletedTask;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                _lock.Release();
+            }
+        }
+    }
+
+    /// <summary>Waits for a flush that the pipe held back (the loop is behind), then releases the lock.</summary>
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            CheckFlushed(await flush.ConfigureAwait(false));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private void CheckFlushed(FlushResult flush)
+    {
+        if (flush.IsCompleted && Volatile.Read(ref _stopped) != 0)
+        {
+            throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.");
+        }
+    }
+
+    /// <summary>Lets everything written so far reach the stream, then ends the loop; waits about twice <paramref name="timeout"/> at most.</summary>
+    public async Task CompleteAsync(TimeSpan timeout)
+    {
+        // A writer whose flush waits for a peer that stopped reading holds the lock: then there is nothing to drain in order.
+        if (await _lock.WaitAsync(timeout).ConfigureAwait(false))
+        {
+            try
+            {
+                await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
+        await Task.WhenAny(Completion, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses every later frame and releases a writer waiting for room; the stream's end stops the loop.</summary>
+    /// <remarks>
+    /// The lock is never disposed: a writer whose flush the end cancelled still releases it afterwards, and writers
+    /// queued on it must still get it, to learn that the connection ended. It holds no OS handle.
+    /// </remarks>
+    public void Stop()
+    {
+        Volatile.Write(ref _stopped, 1);
+        _outbound.Writer.CancelPendingFlush();
+    }
+
+    private async Task<Exception?> DrainAsync(CancellationToken stopping)
+    {
+        var output = _outbound.Reader;
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var result = await output.ReadAsync(stopping).ConfigureAwait(false);
+                foreach (var segment in result.Buffer)
+                {
+                    await _stream.WriteAsync(segment, stopping).ConfigureAwait(false);
+                }
+
+                await _stream.FlushAsync(stopping).ConfigureAwait(false);
+                output.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (StompConnectionException e)
+        {
+            // The transport's own typed failure (a TLS refusal that surfaced on a write).
+            failure = e;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            failure = stopping.IsCancellationRequested ? null : new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
+        }
+        finally
+        {
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+
+        return failure;
+    }
+}
