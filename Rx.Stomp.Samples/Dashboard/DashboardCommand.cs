@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Rx.Stomp.Binding;
 using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
 using Rx.Stomp.Samples.Cli;
@@ -12,7 +13,8 @@ namespace Rx.Stomp.Samples.Dashboard;
 
 /// <summary>
 /// <c>rxstomp dashboard</c>: a Terminal.Gui screen of the connection state, one row per destination (message count,
-/// rate, latest message) and a filterable log of the latest messages, bound to DynamicData change sets. Without a
+/// rate, latest message), the watches with their state and a filterable log of the latest messages, bound to
+/// DynamicData change sets. Without a
 /// broker address it starts the embedded broker and sends demo traffic to it. Without a terminal (output
 /// redirected) the same screen is drawn off-screen and printed as text at every update.
 /// </summary>
@@ -46,6 +48,7 @@ internal sealed class DashboardCommand : ClientCommand<DashboardSettings>
         using var model = new DashboardViewModel(
             client.State,
             DashboardModel.Destinations(messages, destinations, interval, clock),
+            client.LiveWatches(keepFailedFor: TimeSpan.FromSeconds(30)),
             DashboardModel.Log(messages, LogSize),
             new UiScheduler(app));
         using var view = new DashboardView(model);

@@ -1,13 +1,15 @@
 using System.Collections.Specialized;
 using System.Globalization;
+using Rx.Stomp.Client;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
 namespace Rx.Stomp.Samples.Dashboard;
 
 /// <summary>
-/// The dashboard's screen (Terminal.Gui): the connection state, a table of the destinations, a filter box and the
-/// log of the latest messages, each bound to the view model's collections. Built and changed on the UI thread.
+/// The dashboard's screen (Terminal.Gui): the connection state, a table of the destinations, one of the watches with
+/// their state, a filter box and the log of the latest messages, each bound to the view model's collections. Built
+/// and changed on the UI thread.
 /// </summary>
 internal sealed class DashboardView : Window
 {
@@ -26,9 +28,19 @@ internal sealed class DashboardView : Window
                 ("last message", r => r.LastMessage ?? "—")),
             model.Destinations);
         destinations.Y = 1;
-        destinations.Height = Dim.Percent(40);
+        destinations.Height = Dim.Percent(30);
 
-        var filterLabel = new Label { X = 0, Y = Pos.Bottom(destinations), Text = "filter:" };
+        var watches = Table(
+            new CollectionTableSource<WatchState>(
+                model.Watches,
+                ("watch", w => w.Id),
+                ("destination", w => w.Destination),
+                ("state", w => w.Error is null ? w.Status.ToString() : $"{w.Status}: {w.Error.Message}")),
+            model.Watches);
+        watches.Y = Pos.Bottom(destinations);
+        watches.Height = Dim.Percent(30);
+
+        var filterLabel = new Label { X = 0, Y = Pos.Bottom(watches), Text = "filter:" };
         var filter = new TextField { X = Pos.Right(filterLabel) + 1, Y = Pos.Top(filterLabel), Width = Dim.Fill(), Text = model.Filter };
         filter.TextChanged += (_, _) => model.Filter = filter.Text;
 
@@ -42,7 +54,7 @@ internal sealed class DashboardView : Window
         log.Y = Pos.Bottom(filterLabel);
         log.Height = Dim.Fill();
 
-        Add(state, destinations, filterLabel, filter, log);
+        Add(state, destinations, watches, filterLabel, filter, log);
     }
 
     /// <summary>A table over <paramref name="source"/> that redraws whenever <paramref name="rows"/> change.</summary>

@@ -25,7 +25,7 @@ public class ReadmeBindingExamples
     private sealed record Order(int Id, string Item);
 
     [Test]
-    public async Task Latest_quote_per_symbol_and_the_last_orders_bound_on_the_ui_thread()
+    public async Task Latest_quote_per_symbol_the_last_orders_and_the_watches_bound_on_the_ui_thread()
     {
         await using var broker = await StompBroker.StartAsync();
         await using var client = await Embedded.ConnectAsync(broker);
@@ -49,6 +49,12 @@ public class ReadmeBindingExamples
             .ObserveOn(uiThread)
             .Bind(out ReadOnlyObservableCollection<Order> orders)
             .Subscribe();
+
+        // Every watch of the client with its state; a failed one stays a minute, with its error.
+        using var watching = client.LiveWatches(keepFailedFor: TimeSpan.FromMinutes(1))
+            .ObserveOn(uiThread)
+            .SortAndBind(out ReadOnlyObservableCollection<WatchState> watches, SortExpressionComparer<WatchState>.Ascending(w => w.Destination))
+            .Subscribe();
         #endregion
 
         var quoted = Changes(quotes).TakeAsync(3);
@@ -65,6 +71,8 @@ public class ReadmeBindingExamples
         await ordered;
         Assert.That(await OnUi(uiThread, () => quotes.ToList()), Is.EqualTo(new[] { new Quote("ACME", 1.5m), new Quote("XYZ", 2.5m) }));
         Assert.That(await OnUi(uiThread, () => orders.ToList()), Is.EqualTo(new[] { new Order(2, "cake"), new Order(1, "tea") }));
+        // Each SUBSCRIBE's RECEIPT came before the messages, and the UI thread runs things in order: both are Subscribed.
+        Assert.That(await OnUi(uiThread, () => watches.Select(w => (w.Destination, w.Status)).ToList()), Is.EqualTo(new[] { ("/queue/orders", WatchStatus.Subscribed), ("/topic/quotes", WatchStatus.Subscribed) }));
     }
 
     [Test]

@@ -18,16 +18,18 @@ public sealed class DashboardViewModelTests : IDisposable
     private readonly TestScheduler _ui = new();
     private readonly BehaviorSubject<ConnectionState> _states = new(ConnectionState.Initial);
     private readonly SourceCache<DestinationRow, string> _destinations = new(r => r.Destination);
+    private readonly SourceCache<WatchState, string> _watches = new(w => w.Id);
     private readonly SourceList<DashboardMessage> _log = new();
     private readonly DashboardViewModel _model;
 
-    public DashboardViewModelTests() => _model = new DashboardViewModel(_states, _destinations.Connect(), _log.Connect(), _ui);
+    public DashboardViewModelTests() => _model = new DashboardViewModel(_states, _destinations.Connect(), _watches.Connect(), _log.Connect(), _ui);
 
     public void Dispose()
     {
         _model.Dispose();
         _states.Dispose();
         _destinations.Dispose();
+        _watches.Dispose();
         _log.Dispose();
     }
 
@@ -44,6 +46,17 @@ public sealed class DashboardViewModelTests : IDisposable
         _ui.Start();
 
         Assert.That(_model.Destinations.Select(r => (r.Destination, r.Count)), Is.EqualTo(new[] { ("/queue/a", 3L), ("/topic/b", 1L) }));
+    }
+
+    [Test]
+    public void Watches_are_sorted_by_destination_and_their_state_updated_in_place()
+    {
+        _watches.AddOrUpdate([new WatchState("sub-2", "/topic/b", WatchStatus.Subscribing), new WatchState("sub-1", "/queue/a", WatchStatus.Subscribed)]);
+        _ui.Start();
+        _watches.AddOrUpdate(new WatchState("sub-2", "/topic/b", WatchStatus.Resubscribing));
+        _ui.Start();
+
+        Assert.That(_model.Watches.Select(w => (w.Destination, w.Status)), Is.EqualTo(new[] { ("/queue/a", WatchStatus.Subscribed), ("/topic/b", WatchStatus.Resubscribing) }));
     }
 
     [Test]

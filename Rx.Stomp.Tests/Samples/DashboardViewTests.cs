@@ -22,6 +22,7 @@ public sealed class DashboardViewTests : IDisposable
     private readonly IApplication _app = Application.Create(new VirtualTimeProvider());
     private readonly BehaviorSubject<ConnectionState> _states = new(new ConnectionState(ConnectionStatus.Connected, new StompEndpoint("broker.example", 61613), Version: StompVersion.V12, Server: "Example/1"));
     private readonly SourceCache<DestinationRow, string> _destinations = new(r => r.Destination);
+    private readonly SourceCache<WatchState, string> _watches = new(w => w.Id);
     private readonly SourceList<DashboardMessage> _log = new();
     private readonly DashboardViewModel _model;
     private readonly DashboardView _view;
@@ -30,8 +31,8 @@ public sealed class DashboardViewTests : IDisposable
     public DashboardViewTests()
     {
         _app.Init(DriverRegistry.Names.ANSI);
-        _app.Driver!.SetScreenSize(80, 20);
-        _model = new DashboardViewModel(_states, _destinations.Connect(), _log.Connect(), ImmediateScheduler.Instance);
+        _app.Driver!.SetScreenSize(80, 30);
+        _model = new DashboardViewModel(_states, _destinations.Connect(), _watches.Connect(), _log.Connect(), ImmediateScheduler.Instance);
         _view = new DashboardView(_model);
         _session = _app.Begin(_view)!;
     }
@@ -44,6 +45,7 @@ public sealed class DashboardViewTests : IDisposable
         _app.Dispose();
         _states.Dispose();
         _destinations.Dispose();
+        _watches.Dispose();
         _log.Dispose();
     }
 
@@ -68,6 +70,18 @@ public sealed class DashboardViewTests : IDisposable
             "│/topic/b   │3       │1.5       │bee",
             "│10:00:02│/topic/b   │second",
             "│10:00:01│/queue/a   │first",
+        }));
+    }
+
+    [Test]
+    public void It_shows_each_watch_with_its_state_and_the_error_of_a_failed_one()
+    {
+        _watches.AddOrUpdate([new WatchState("sub-1", "/queue/a", WatchStatus.Subscribed), new WatchState("sub-2", "/queue/b", WatchStatus.Failed, new StompErrorException("access refused"))]);
+
+        Assert.That(Rows(Screen(), "sub-1", "sub-2"), Is.EqualTo(new[]
+        {
+            "│sub-1│/queue/a   │Subscribed",
+            "│sub-2│/queue/b   │Failed: access refused",
         }));
     }
 
@@ -102,8 +116,8 @@ public sealed class DashboardViewTests : IDisposable
         Assert.That(Screen(), Has.Some.Contains("Reconnecting (attempt 2, in 4 s) after: gone"));
     }
 
-    /// <summary>The table rows of <paramref name="screen"/> that name one of <paramref name="destinations"/>, from the inner border, trimmed.</summary>
-    private static IEnumerable<string> Rows(string[] screen, params string[] destinations) =>
-        screen.Where(l => destinations.Any(d => l.Contains("│" + d, StringComparison.Ordinal) || l.Contains("│" + d + " ", StringComparison.Ordinal)))
+    /// <summary>The table rows of <paramref name="screen"/> whose first cell is one of <paramref name="keys"/>, from the inner border, trimmed.</summary>
+    private static IEnumerable<string> Rows(string[] screen, params string[] keys) =>
+        screen.Where(l => keys.Any(k => l.StartsWith("││" + k, StringComparison.Ordinal) || l.Contains("│" + k + " ", StringComparison.Ordinal)))
             .Select(l => l[1..].TrimEnd('│', ' ').TrimEnd());
 }

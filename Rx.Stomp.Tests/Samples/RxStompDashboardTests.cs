@@ -28,6 +28,8 @@ public sealed partial class RxStompDashboardTests
         }
 
         Assert.That(counts.Sum(c => c.Item2), Is.GreaterThan(0), "the embedded broker's demo traffic reached the rows\n" + run.Transcript);
+        var lastScreen = string.Join('\n', run.Stdout.SkipWhile(l => !l.Contains("update 4", StringComparison.Ordinal)));
+        Assert.That(WatchPattern().Matches(lastScreen).Select(m => m.Groups["d"].Value), Is.EquivalentTo(new[] { "/topic/one", "/topic/two" }), "each watch shown subscribed\n" + run.Transcript);
         Assert.That(run.Stderr, Is.Empty, run.Transcript);
     }
 
@@ -85,4 +87,8 @@ public sealed partial class RxStompDashboardTests
     /// <summary>A row of the log: time, destination, and the demo traffic's "message N to …".</summary>
     [GeneratedRegex(@"││\d\d:\d\d:\d\d│/topic/[\w.-]+\s*│message (?<n>\d+) to")]
     private static partial Regex LogPattern();
+
+    /// <summary>A row of the watches table: id, destination, Subscribed.</summary>
+    [GeneratedRegex(@"││[\w-]+\s*│(?<d>/topic/[\w.-]+)\s*│Subscribed")]
+    private static partial Regex WatchPattern();
 }

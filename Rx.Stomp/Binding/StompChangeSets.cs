@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using DynamicData;
+using Rx.Stomp.Client;
 
 namespace Rx.Stomp.Binding;
 
@@ -70,5 +71,35 @@ public static class StompChangeSets
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         return source.ToObservableChangeSet(limitSizeTo: size);
+    }
+
+    /// <summary>
+    /// The client's live watches with their state (<see cref="StompClient.WatchStates"/>), keyed by watch id: a
+    /// watch is added when subscribed, updated in place as it goes Subscribing, Subscribed, Resubscribing after a
+    /// lost connection and Subscribed again, and removed when it ends. An unsubscribed watch is removed at once; a
+    /// failed one stays, with its error, for <paramref name="keepFailedFor"/> on the client's scheduler, so a view
+    /// can show why it failed.
+    /// </summary>
+    /// <param name="client">The client.</param>
+    /// <param name="keepFailedFor">How long a failed watch stays; zero (the default) removes it at once.</param>
+    /// <returns>A cold change set: each subscription starts with the watches live at that moment.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keepFailedFor"/> is negative.</exception>
+    public static IObservable<IChangeSet<WatchState, string>> LiveWatches(this StompClient client, TimeSpan keepFailedFor = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepFailedFor, TimeSpan.Zero);
+        // Every final state expires (so the cache forgets ended watches); the filter hides it until then, except a
+        // failed one kept for a while.
+        return client.WatchStates
+            .ToObservableChangeSet(
+                s => s.Id,
+                expireAfter: s => s.Status switch
+                {
+                    WatchStatus.Failed => keepFailedFor,
+                    WatchStatus.Unsubscribed => TimeSpan.Zero,
+                    _ => null,
+                },
+                scheduler: client.Options.Scheduler)
+            .Filter(s => s.Status != WatchStatus.Unsubscribed && (s.Status != WatchStatus.Failed || keepFailedFor > TimeSpan.Zero));
     }
 }
