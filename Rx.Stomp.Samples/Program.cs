@@ -23,6 +23,7 @@ app.Configure(config =>
     config.AddCommand<ListenCommand>("listen")
         .WithExample("listen", "/queue/orders", "--count", "1", "--json");
     config.AddCommand<DashboardCommand>("dashboard")
+        .WithDescription("A live terminal screen (Terminal.Gui) of the connection, each destination's count, rate and latest message, the watches with their state, and a filterable log of the latest messages. Without a broker address it runs the embedded broker with demo traffic; with output redirected it prints the screen at every update.")
         .WithExample("dashboard", "/queue/orders", "/topic/prices", "--url", "stomp://guest:guest@localhost:61613/");
     config.AddCommand<SendCommand>("send")
         .WithExample("send", "/queue/orders", "--header", "reply-to:/temp-queue/a", "--body", "hello", "--receipt");

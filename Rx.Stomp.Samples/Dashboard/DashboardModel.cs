@@ -1,45 +1,53 @@
 using System.Collections.Immutable;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using DynamicData;
+using Rx.Stomp.Binding;
 using Rx.Stomp.Client;
 using Rx.Stomp.Linq;
 
 namespace Rx.Stomp.Samples.Dashboard;
 
 /// <summary>
-/// The dashboard without a screen: snapshots computed from the client's streams, one per interval on a scheduler,
-/// so that tests drive it in virtual time.
+/// The dashboard's sources, without a screen: change sets computed from the client's streams on a scheduler, so
+/// that tests drive them in virtual time.
 /// </summary>
 internal static class DashboardModel
 {
     private const int PreviewLength = 40;
 
-    /// <summary>The snapshots of a client watching <paramref name="destinations"/>; subscribing subscribes to them.</summary>
-    public static IObservable<DashboardSnapshot> Snapshots(StompClient client, IReadOnlyList<string> destinations, TimeSpan interval, IScheduler scheduler) =>
-        Snapshots(client.State, destinations.Select(d => client.Watch(d).Select(m => new DashboardMessage(d, Preview(m)))).Merge(), destinations, interval, scheduler);
+    /// <summary>The messages of one watch per destination, stamped with <paramref name="scheduler"/>'s time.</summary>
+    public static IObservable<DashboardMessage> Messages(StompClient client, IReadOnlyList<string> destinations, IScheduler scheduler) =>
+        destinations.Select(d => client.Watch(d).Select(m => new DashboardMessage(scheduler.Now, d, Preview(m)))).Merge();
 
     /// <summary>
-    /// A snapshot every <paramref name="interval"/>: the latest state, and per destination the count, the rate over
-    /// the interval and the latest message. <paramref name="states"/> must give its current value on subscription.
+    /// One row per destination (there from the start, with no message), updated every <paramref name="interval"/>:
+    /// the count so far, the rate over the interval, the latest message. Messages to other destinations are ignored.
     /// </summary>
-    public static IObservable<DashboardSnapshot> Snapshots(IObservable<ConnectionState> states, IObservable<DashboardMessage> messages, IReadOnlyList<string> destinations, TimeSpan interval, IScheduler scheduler)
+    public static IObservable<IChangeSet<DestinationRow, string>> Destinations(IObservable<DashboardMessage> messages, IReadOnlyList<string> destinations, TimeSpan interval, IScheduler scheduler)
     {
+        var watched = destinations.ToHashSet(StringComparer.Ordinal);
         var totals = messages
-            .Scan(ImmutableDictionary<string, (long Count, string Last)>.Empty, (all, m) =>
-                all.SetItem(m.Destination, (all.TryGetValue(m.Destination, out var t) ? t.Count + 1 : 1, m.Preview)))
-            .StartWith(ImmutableDictionary<string, (long Count, string Last)>.Empty);
+            .Where(m => watched.Contains(m.Destination))
+            .Scan(ImmutableDictionary<string, DestinationRow>.Empty, (all, m) =>
+                all.SetItem(m.Destination, new DestinationRow(m.Destination, (all.TryGetValue(m.Destination, out var row) ? row.Count : 0) + 1, 0, m.Preview)))
+            .StartWith(ImmutableDictionary<string, DestinationRow>.Empty);
+        var empty = destinations.Select(d => new DestinationRow(d, 0, 0, null)).ToList();
         return Observable.Interval(interval, scheduler)
-            .WithLatestFrom(states.CombineLatest(totals, (state, counts) => (state, counts)), (tick, latest) => (Update: tick + 1, latest.state, latest.counts))
-            .Scan(new DashboardSnapshot(0, ConnectionState.Initial, []), (previous, now) => new DashboardSnapshot(
-                now.Update,
-                now.state,
-                destinations.Select(d =>
-                {
-                    var (count, last) = now.counts.TryGetValue(d, out var t) ? t : (0, null!);
-                    var before = previous.Rows.FirstOrDefault(r => r.Destination == d)?.Count ?? 0;
-                    return new DestinationRow(d, count, (count - before) / interval.TotalSeconds, last);
-                }).ToList()));
+            .WithLatestFrom(totals, (_, now) => now)
+            .Scan(empty, (previous, now) => previous
+                .Select(before => now.TryGetValue(before.Destination, out var row)
+                    ? row with { Rate = (row.Count - before.Count) / interval.TotalSeconds }
+                    : before with { Rate = 0 })
+                .ToList())
+            .StartWith(empty)
+            .SelectMany(rows => rows)
+            .LatestByKey(r => r.Destination, scheduler);
     }
+
+    /// <summary>The last <paramref name="size"/> messages, oldest first.</summary>
+    public static IObservable<IChangeSet<DashboardMessage>> Log(IObservable<DashboardMessage> messages, int size) =>
+        messages.RollingLog(size);
 
     private static string Preview(StompMessage message)
     {

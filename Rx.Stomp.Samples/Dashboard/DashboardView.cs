@@ -1,57 +1,68 @@
+using System.Collections.Specialized;
 using System.Globalization;
 using Rx.Stomp.Client;
-using Spectre.Console;
-using Spectre.Console.Rendering;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
 
 namespace Rx.Stomp.Samples.Dashboard;
 
-/// <summary>Draws snapshots: in place with a live display on a terminal, one after another when the output is redirected.</summary>
-internal static class DashboardView
+/// <summary>
+/// The dashboard's screen (Terminal.Gui): the connection state, a table of the destinations, one of the watches with
+/// their state, a filter box and the log of the latest messages, each bound to the view model's collections. Built
+/// and changed on the UI thread.
+/// </summary>
+internal sealed class DashboardView : Window
 {
-    /// <summary>Shows every snapshot until <paramref name="snapshots"/> ends; its error is rethrown.</summary>
-    public static async Task ShowAsync(IAnsiConsole console, IObservable<DashboardSnapshot> snapshots, bool inPlace, CancellationToken cancellationToken)
+    public DashboardView(DashboardViewModel model)
     {
-        var channel = System.Threading.Channels.Channel.CreateUnbounded<DashboardSnapshot>();
-        using var feeding = snapshots.Subscribe(s => channel.Writer.TryWrite(s), e => channel.Writer.TryComplete(e), () => channel.Writer.TryComplete());
-        if (!inPlace)
-        {
-            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                console.Write(Render(snapshot));
-                console.WriteLine();
-            }
+        Title = "rxstomp dashboard (Esc quits)";
+        var state = new Label { X = 0, Y = 0, Width = Dim.Fill(), Text = model.State.ToString() };
+        model.StateChanged += (_, _) => state.Text = model.State.ToString();
 
-            return;
-        }
+        var destinations = Table(
+            new CollectionTableSource<DestinationRow>(
+                model.Destinations,
+                ("destination", r => r.Destination),
+                ("messages", r => r.Count),
+                ("per second", r => r.Rate.ToString("0.0", CultureInfo.InvariantCulture)),
+                ("last message", r => r.LastMessage ?? "—")),
+            model.Destinations);
+        destinations.Y = 1;
+        destinations.Height = Dim.Percent(30);
 
-        await console.Live(new Text("Connecting…")).StartAsync(async live =>
-        {
-            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                live.UpdateTarget(Render(snapshot));
-            }
-        });
+        var watches = Table(
+            new CollectionTableSource<WatchState>(
+                model.Watches,
+                ("watch", w => w.Id),
+                ("destination", w => w.Destination),
+                ("state", w => w.Error is null ? w.Status.ToString() : $"{w.Status}: {w.Error.Message}")),
+            model.Watches);
+        watches.Y = Pos.Bottom(destinations);
+        watches.Height = Dim.Percent(30);
+
+        var filterLabel = new Label { X = 0, Y = Pos.Bottom(watches), Text = "filter:" };
+        var filter = new TextField { X = Pos.Right(filterLabel) + 1, Y = Pos.Top(filterLabel), Width = Dim.Fill(), Text = model.Filter };
+        filter.TextChanged += (_, _) => model.Filter = filter.Text;
+
+        var log = Table(
+            new CollectionTableSource<DashboardMessage>(
+                model.Log,
+                ("time", m => m.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)),
+                ("destination", m => m.Destination),
+                ("message", m => m.Preview)),
+            model.Log);
+        log.Y = Pos.Bottom(filterLabel);
+        log.Height = Dim.Fill();
+
+        Add(state, destinations, watches, filterLabel, filter, log);
     }
 
-    /// <summary>One snapshot as a table.</summary>
-    public static IRenderable Render(DashboardSnapshot snapshot)
+    /// <summary>A table over <paramref name="source"/> that redraws whenever <paramref name="rows"/> change.</summary>
+    private static TableView Table(ITableSource source, INotifyCollectionChanged rows)
     {
-        var table = new Table()
-            .Title($"rxstomp dashboard — update {snapshot.Update}")
-            .Caption(Markup.Escape(snapshot.State.ToString()), new Style(snapshot.State.Status == ConnectionStatus.Connected ? Color.Green : Color.Yellow))
-            .AddColumn("destination")
-            .AddColumn(new TableColumn("messages").RightAligned())
-            .AddColumn(new TableColumn("per second").RightAligned())
-            .AddColumn("last message");
-        foreach (var row in snapshot.Rows)
-        {
-            table.AddRow(
-                Markup.Escape(row.Destination),
-                row.Count.ToString(CultureInfo.InvariantCulture),
-                row.Rate.ToString("0.0", CultureInfo.InvariantCulture),
-                Markup.Escape(row.LastMessage ?? "—"));
-        }
-
+        var table = new TableView(source) { X = 0, Width = Dim.Fill(), FullRowSelect = true };
+        table.Style.ExpandLastColumn = true;
+        rows.CollectionChanged += (_, _) => table.Update();
         return table;
     }
 }

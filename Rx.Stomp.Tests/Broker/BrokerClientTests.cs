@@ -80,7 +80,7 @@ public class BrokerClientTests
 
         await allGone;
         Assert.That(broker.SubscriptionCount, Is.Zero);
-        await client.SendAsync("/topic/t0", "nobody listens", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+        await client.SendAsync("/topic/t0", "nobody listens", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]
@@ -111,13 +111,13 @@ public class BrokerClientTests
         await client.SendAsync("/queue/retry", "try me");
         var first = (await inbox.TakeAsync(1))[0];
         Assert.That(first.Redelivered, Is.False);
-        await first.NackAsync(receipt: true).WaitAsync(Observed.Guard);
+        await first.NackAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
         var second = (await inbox.TakeAsync(2))[1];
         Assert.That(second.Redelivered, Is.True);
         Assert.That(second.MessageId, Is.EqualTo(first.MessageId));
         Assert.That(broker.GetQueue("/queue/retry").Unacknowledged, Is.EqualTo(1));
 
-        await second.AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        await second.AckAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(broker.GetQueue("/queue/retry"), Is.EqualTo(new BrokerQueueInfo("/queue/retry", 0, 0, 1)));
     }
@@ -135,7 +135,7 @@ public class BrokerClientTests
         }
 
         var messages = await inbox.TakeAsync(5);
-        await messages[3].AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        await messages[3].AckAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(broker.GetQueue("/queue/batch").Unacknowledged, Is.EqualTo(1), "m0..m3 settled by one ACK, m4 left");
     }
@@ -150,15 +150,15 @@ public class BrokerClientTests
         await using (var aborted = await client.BeginTransactionAsync())
         {
             await aborted.SendAsync("/queue/tx", "never");
-            await aborted.AbortAsync().WaitAsync(Observed.Guard);
+            await aborted.AbortAsync().WaitAsync(StreamWaits.DefaultTimeout);
         }
 
         await using (var committed = await client.BeginTransactionAsync())
         {
             await committed.SendAsync("/queue/tx", "one");
-            await committed.SendAsync("/queue/tx", "two", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+            await committed.SendAsync("/queue/tx", "two", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
             Assert.That(broker.GetQueue("/queue/tx").Pending, Is.Zero, "nothing before COMMIT");
-            await committed.CommitAsync().WaitAsync(Observed.Guard);
+            await committed.CommitAsync().WaitAsync(StreamWaits.DefaultTimeout);
         }
 
         Assert.That(broker.GetQueue("/queue/tx").Pending, Is.EqualTo(2));
@@ -177,9 +177,9 @@ public class BrokerClientTests
         var message = (await inbox.TakeAsync(1))[0];
 
         await using var tx = await client.BeginTransactionAsync();
-        await message.AckAsync(tx, receipt: true).WaitAsync(Observed.Guard);
+        await message.AckAsync(tx, receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(broker.GetQueue("/queue/txack").Unacknowledged, Is.EqualTo(1));
-        await tx.CommitAsync().WaitAsync(Observed.Guard);
+        await tx.CommitAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(broker.GetQueue("/queue/txack").Unacknowledged, Is.Zero);
     }
@@ -194,7 +194,7 @@ public class BrokerClientTests
         Assert.That(receipt, Is.EqualTo(TaskStatus.RanToCompletion));
         Assert.That(broker.GetQueue("/queue/ok").Pending, Is.EqualTo(1));
 
-        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.SendAsync("/nowhere", "x", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard));
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.SendAsync("/nowhere", "x", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(refused!.BrokerMessage, Does.Contain("Unknown destination '/nowhere'"));
     }
 
@@ -237,7 +237,7 @@ public class BrokerClientTests
         Assert.That(again.Redelivered, Is.True);
         Assert.That(again.MessageId, Is.EqualTo(first.MessageId));
         Assert.ThrowsAsync<StompConnectionException>(() => first.AckAsync(), "an ack belongs to the connection that delivered the message");
-        await again.AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        await again.AckAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(broker.GetQueue("/queue/again").Unacknowledged, Is.Zero);
     }
 
@@ -282,7 +282,7 @@ public class BrokerClientTests
         broker.Faults.RefuseConnects(1, "Not today");
         await using var client = new StompClient(Options(broker));
 
-        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
 
         Assert.That(refused!.BrokerMessage, Is.EqualTo("Not today"));
     }
@@ -293,7 +293,7 @@ public class BrokerClientTests
         await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Users = new Dictionary<string, string> { ["bob"] = "pw" } });
         await using (var wrong = new StompClient(Options(broker) with { Login = "bob", Passcode = "nope" }))
         {
-            Assert.ThrowsAsync<StompErrorException>(() => wrong.ConnectAsync().WaitAsync(Observed.Guard));
+            Assert.ThrowsAsync<StompErrorException>(() => wrong.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
         }
 
         await using var right = await ConnectAsync(broker, o => o with { Login = "bob", Passcode = "pw" });
@@ -359,7 +359,7 @@ public class BrokerClientTests
         using var watch = await WatchAsync(broker, client, "/queue/bye", new Inbox());
         var gone = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Disconnected);
 
-        await client.DisconnectAsync().WaitAsync(Observed.Guard);
+        await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That((await gone).Message, Does.Contain("DISCONNECT"));
         Assert.That((broker.ConnectionCount, broker.SubscriptionCount), Is.EqualTo((0, 0)));
@@ -383,7 +383,7 @@ public class BrokerClientTests
         Assert.That(end.Exception, Is.InstanceOf<StompErrorException>());
         Assert.That(end.Exception!.Message, Does.Contain("Unknown destination '/elsewhere/x'"));
         await back;
-        await client.SendAsync("/queue/good", "still here", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+        await client.SendAsync("/queue/good", "still here", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That((await good.TakeAsync(1))[0].GetBodyText(), Is.EqualTo("still here"));
         Assert.That(broker.SubscriptionCount, Is.EqualTo(1), "the refused watch was not subscribed again");
         Assert.That(errors.IsCompleted, Is.False, "one ERROR only: the refused SUBSCRIBE was not sent again");
@@ -400,7 +400,7 @@ public class BrokerClientTests
         await client.SendAsync("/queue/old", "b");
         var messages = await inbox.TakeAsync(2);
 
-        await messages[1].AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        await messages[1].AckAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(broker.GetQueue("/queue/old").Unacknowledged, Is.Zero);
         Assert.ThrowsAsync<NotSupportedException>(() => messages[0].NackAsync());
@@ -422,9 +422,9 @@ public class BrokerClientTests
             await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/topic/all", $"from {i}")));
             await Task.WhenAll(clients.Select((c, i) => c.SendAsync("/queue/share", $"job {i}")));
 
-            var jobs = await Task.WhenAll(shares).WaitAsync(Observed.Guard);
+            var jobs = await Task.WhenAll(shares).WaitAsync(StreamWaits.DefaultTimeout);
             Assert.That(jobs.Select(m => m.GetBodyText()).Order(), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"job {i}")));
-            foreach (var received in await Task.WhenAll(news).WaitAsync(Observed.Guard))
+            foreach (var received in await Task.WhenAll(news).WaitAsync(StreamWaits.DefaultTimeout))
             {
                 Assert.That(received.Select(m => m.GetBodyText()), Is.EquivalentTo(Enumerable.Range(0, Clients).Select(i => $"from {i}")));
             }
@@ -471,7 +471,7 @@ public class BrokerClientTests
 
             try
             {
-                await producer.SendAsync("/queue/drop", $"m{i}", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+                await producer.SendAsync("/queue/drop", $"m{i}", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
                 confirmed.Add($"m{i}");
             }
             catch (StompConnectionException)
@@ -520,7 +520,7 @@ public class BrokerClientTests
             await producer.SendAsync("/queue/bulk", body);
         }
 
-        Assert.That(await all.WaitAsync(Observed.Guard), Is.EqualTo(Count));
+        Assert.That(await all.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(Count));
         TestContext.Out.WriteLine($"{Count} messages in {clock.Elapsed.TotalSeconds:0.00} s: {Count / clock.Elapsed.TotalSeconds:0} msg/s");
     }
 }

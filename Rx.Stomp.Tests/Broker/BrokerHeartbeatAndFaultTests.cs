@@ -296,13 +296,13 @@ public class BrokerHeartbeatAndFaultTests
         var completed = broker.Events.LastOrDefaultAsync().ToTask();
 
         var clock = Stopwatch.StartNew();
-        await broker.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await broker.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
         await a.ExpectClosedAsync();
         await b.ExpectClosedAsync();
         await half.ExpectClosedAsync();
-        await completed.WaitAsync(Observed.Guard);
+        await completed.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(broker.ConnectionCount, Is.Zero);
         Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => RawClient.OpenAsync(broker.Endpoint));
         await broker.DisposeAsync();

@@ -21,13 +21,13 @@ public sealed class BrokerSoakTests
         {
             Endpoints = [broker.Endpoint],
             Reconnect = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200), MaxAttempts = BackoffPolicy.Unlimited },
-            ReceiptTimeout = Observed.Guard,
+            ReceiptTimeout = StreamWaits.DefaultTimeout,
             OfflineTimeout = limit,
         };
         await using var consumer = new StompClient(options);
         await using var producer = new StompClient(options);
-        await consumer.ConnectAsync().WaitAsync(Observed.Guard);
-        await producer.ConnectAsync().WaitAsync(Observed.Guard);
+        await consumer.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await producer.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
         var result = await Soak.RunAsync(producer, consumer, "/queue/soak", total,
             () => Task.FromResult(broker.Faults.DropAllConnections()), TimeSpan.FromMilliseconds(500), limit);

@@ -22,7 +22,7 @@ public sealed class ManySubscriptionsTests
     {
         Endpoints = [broker.Endpoint],
         Reconnect = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(100), MaxAttempts = BackoffPolicy.Unlimited },
-        ReceiptTimeout = Observed.Guard,
+        ReceiptTimeout = StreamWaits.DefaultTimeout,
         OfflineTimeout = Settle,
     };
 
@@ -43,8 +43,8 @@ public sealed class ManySubscriptionsTests
         await using var broker = await StompBroker.StartAsync();
         await using var producer = new StompClient(Options(broker));
         await using var consumer = new StompClient(Options(broker));
-        await producer.ConnectAsync().WaitAsync(Observed.Guard);
-        await consumer.ConnectAsync().WaitAsync(Observed.Guard);
+        await producer.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await consumer.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var run = SubscriptionChurn.NewRun();
         var churn = new SubscriptionChurn(run, SubscriptionChurn.TopicsFor(run, 50));
         using var stop = new CancellationTokenSource();
@@ -76,7 +76,7 @@ public sealed class ManySubscriptionsTests
     {
         await using var broker = await StompBroker.StartAsync();
         await using var producer = new StompClient(Options(broker));
-        await producer.ConnectAsync().WaitAsync(Observed.Guard);
+        await producer.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var run = SubscriptionChurn.NewRun();
         var topics = SubscriptionChurn.TopicsFor(run, 10);
         using var stop = new CancellationTokenSource();
@@ -119,7 +119,7 @@ public sealed class ManySubscriptionsTests
     {
         await using var broker = await StompBroker.StartAsync();
         await using var client = new StompClient(Options(broker));
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var watches = Enumerable.Range(0, 1000).Select(i => client.Watch($"/topic/resume.{i % 10}").Subscribe(_ => { })).ToList();
         await WhenSubscriptions(broker, n => n == 1000);
         var first = broker.SessionIds.Single();

@@ -19,7 +19,7 @@ public class AcknowledgementTests
         await using var _ = cleanup;
 
         await message.AckAsync();
-        var ack = await peer.ExpectAsync(StompCommand.Ack).WaitAsync(Observed.Guard);
+        var ack = await peer.ExpectAsync(StompCommand.Ack).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(string.Join(' ', ack.Headers.Select(h => $"{h.Key}:{h.Value}")), Is.EqualTo(expected));
     }
@@ -32,7 +32,7 @@ public class AcknowledgementTests
         await using var _ = cleanup;
 
         await message.NackAsync(headers: StompHeaders.Create(("requeue", "false")));
-        var nack = await peer.ExpectAsync(StompCommand.Nack).WaitAsync(Observed.Guard);
+        var nack = await peer.ExpectAsync(StompCommand.Nack).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(string.Join(' ', nack.Headers.Select(h => $"{h.Key}:{h.Value}")), Is.EqualTo(expected));
     }

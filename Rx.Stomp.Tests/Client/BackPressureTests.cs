@@ -41,14 +41,14 @@ public class BackPressureTests
             if (Interlocked.Increment(ref delivered) == 1)
             {
                 blocked.TrySetResult();
-                gate.Wait(Observed.Guard);
+                gate.Wait(StreamWaits.DefaultTimeout);
             }
         });
-        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
 
         var frame = Encode(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/slow"), ("message-id", "m"), ("subscription", "s")), new byte[BodySize]));
-        await peer.WriteRawAsync(frame).WaitAsync(Observed.Guard);
-        await blocked.Task.WaitAsync(Observed.Guard);
+        await peer.WriteRawAsync(frame).WaitAsync(StreamWaits.DefaultTimeout);
+        await blocked.Task.WaitAsync(StreamWaits.DefaultTimeout);
 
         // The subscriber now blocks the read loop: write until a write cannot complete, which is the stall.
         long written = frame.Length;
@@ -70,9 +70,9 @@ public class BackPressureTests
         Assert.That(written, Is.LessThan(Bound), "the broker could write more than the socket buffers hold before it stalled");
 
         gate.Set();
-        await pending.WaitAsync(Observed.Guard);
+        await pending.WaitAsync(StreamWaits.DefaultTimeout);
         await peer.WriteRawAsync(Encode(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/slow"), ("message-id", "end"), ("subscription", "s")))));
-        Assert.That(await last.Task.WaitAsync(Observed.Guard), Is.EqualTo(frames + 1), "every message written is delivered, in order, once the subscriber returns");
+        Assert.That(await last.Task.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(frames + 1), "every message written is delivered, in order, once the subscriber returns");
     }
 
     private static byte[] Encode(Frame frame)

@@ -31,14 +31,14 @@ public class ConcurrencyTests
     public async Task Frames_from_many_threads_arrive_whole_in_each_callers_order_and_nothing_follows_DISCONNECT()
     {
         await using var peer = new RawPeer();
-        await using var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], DisconnectTimeout = Observed.Guard });
+        await using var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], DisconnectTimeout = StreamWaits.DefaultTimeout });
         await peer.ConnectAsync(client);
 
         // Messages to acknowledge, ten per caller, delivered before the storm.
         var callers = Enumerable.Range(0, Callers).Select(i => new Caller(i)).ToArray();
         var delivered = new ConcurrentQueue<StompMessage>();
         using var inbox = client.Watch("/queue/in", new SubscribeOptions { Ack = AckMode.ClientIndividual, Receipt = false, Id = "in" }).Subscribe(delivered.Enqueue);
-        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         var all = client.Messages.TakeAsync(Callers * 10);
         foreach (var caller in callers)
         {
@@ -77,11 +77,11 @@ public class ConcurrencyTests
         var storm = callers.Select(caller => OnOwnThread(() => Storm(client, caller, start, halfway))).ToList();
         var disconnects = Enumerable.Range(0, 4).Select(_ => OnOwnThread(async () =>
         {
-            halfway.Wait(Observed.Guard);
+            halfway.Wait(StreamWaits.DefaultTimeout);
             await client.DisconnectAsync();
         })).ToList();
-        await Task.WhenAll(storm.Concat(disconnects)).WaitAsync(Observed.Guard);
-        var frames = await reading.WaitAsync(Observed.Guard);
+        await Task.WhenAll(storm.Concat(disconnects)).WaitAsync(StreamWaits.DefaultTimeout);
+        var frames = await reading.WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(frames.Count(f => f.Command == StompCommand.Disconnect), Is.EqualTo(1), "one DISCONNECT however many callers asked");
         Assert.That(frames[^1].Command, Is.EqualTo(StompCommand.Disconnect), "nothing after DISCONNECT");

@@ -45,14 +45,14 @@ public class DisposalTests
     {
         foreach (var (name, end) in ends)
         {
-            Assert.That(async () => await end.WaitAsync(Observed.Guard), Throws.Nothing, $"{name} neither completed nor failed");
+            Assert.That(async () => await end.WaitAsync(StreamWaits.DefaultTimeout), Throws.Nothing, $"{name} neither completed nor failed");
         }
     }
 
     /// <summary>Reads what the client still sends until the socket closes: returns once the peer sees the end.</summary>
     private static async Task AssertPeerSeesClose(RawPeer peer)
     {
-        while (await peer.ReadAnyAsync().WaitAsync(Observed.Guard) is not null)
+        while (await peer.ReadAnyAsync().WaitAsync(StreamWaits.DefaultTimeout) is not null)
         {
         }
     }
@@ -64,12 +64,12 @@ public class DisposalTests
         var client = new StompClient(Options(peer));
         var ends = Ends(client);
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(async () => await connecting.WaitAsync(Observed.Guard), Throws.InstanceOf<StompConnectionException>());
+        Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
         await AssertPeerSeesClose(peer);
         await AssertAllEnded(ends);
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
@@ -86,7 +86,7 @@ public class DisposalTests
         peer.CloseClientConnection();
         await waiting;
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await AssertAllEnded(ends);
     }
@@ -99,10 +99,10 @@ public class DisposalTests
         var ends = Ends(client);
         await peer.ConnectAsync(client);
         peer.CloseClientConnection();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await AssertPeerSeesClose(peer);
         await AssertAllEnded(ends);
@@ -126,12 +126,12 @@ public class DisposalTests
 
         Assert.That(sends.Exists(s => !s.IsCompleted), "a send waits for the peer to read");
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         foreach (var send in sends)
         {
             // Sent before the end, or failed with a typed error: never left hanging.
-            Assert.That(async () => { try { await send.WaitAsync(Observed.Guard); } catch (StompException) { } }, Throws.Nothing);
+            Assert.That(async () => { try { await send.WaitAsync(StreamWaits.DefaultTimeout); } catch (StompException) { } }, Throws.Nothing);
         }
 
         await AssertPeerSeesClose(peer);

@@ -26,16 +26,16 @@ public class ReceiptTests
         var (peer, client, cleanup) = await ConnectAsync();
         await using var _ = cleanup;
         var first = client.SendAsync("/queue/a", "1", new SendOptions { Receipt = true });
-        var one = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var one = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
         var second = client.SendAsync("/queue/a", "2", new SendOptions { Receipt = true });
-        var two = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var two = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "not allowed"), ("receipt-id", two.Headers["receipt"]!))));
         await peer.SendReceiptAsync(one);
 
-        var error = Assert.ThrowsAsync<StompErrorException>(() => second.WaitAsync(Observed.Guard));
+        var error = Assert.ThrowsAsync<StompErrorException>(() => second.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.BrokerMessage, Is.EqualTo("not allowed"));
-        await first.WaitAsync(Observed.Guard);
+        await first.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]
@@ -44,20 +44,20 @@ public class ReceiptTests
         var (peer, client, cleanup) = await ConnectAsync();
         await using var _ = cleanup;
         var first = client.SendAsync("/foo/bar", "refused", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
         var second = client.SendAsync("/queue/a", "taken", new SendOptions { Receipt = true });
-        var two = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var two = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         // As RabbitMQ does: the first SEND refused without receipt-id, the second answered after it.
         await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Unknown destination")), "'/foo/bar' is not a valid destination"u8.ToArray()));
         await peer.SendReceiptAsync(two);
-        await second.WaitAsync(Observed.Guard);
+        await second.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(first.IsCompleted, Is.False, "the refused SEND waits for the probe");
 
         var (begin, abort) = await ExpectProbeAsync(peer);
         await peer.SendReceiptAsync(abort);
 
-        var error = Assert.ThrowsAsync<StompErrorException>(() => first.WaitAsync(Observed.Guard));
+        var error = Assert.ThrowsAsync<StompErrorException>(() => first.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.Contain("Unknown destination").And.Contain("not a valid destination"));
         Assert.That(abort.Headers["transaction"], Is.EqualTo(begin.Headers["transaction"]));
     }
@@ -69,9 +69,9 @@ public class ReceiptTests
         await using var _ = cleanup;
         var delivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = client.Watch("/queue/a").Subscribe(m => delivered.TrySetResult(m.GetBodyText()), e => delivered.TrySetException(e));
-        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         var sending = client.SendAsync("/queue/b", "x", new SendOptions { Receipt = true });
-        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         // RabbitMQ's ERROR for a delivery that raced an UNSUBSCRIBE: it concerns neither frame.
         await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Subscription not found")), "There is no current subscription with tag 'T_sub-0'."u8.ToArray()));
@@ -80,17 +80,17 @@ public class ReceiptTests
         var (_, abort) = await ExpectProbeAsync(peer);
         await peer.SendReceiptAsync(abort);
 
-        await sending.WaitAsync(Observed.Guard);
+        await sending.WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(
             ("destination", "/queue/a"), ("subscription", subscribe.Headers["id"]!), ("message-id", "m-1")), "still watched"u8.ToArray()));
-        Assert.That(await delivered.Task.WaitAsync(Observed.Guard), Is.EqualTo("still watched"));
+        Assert.That(await delivered.Task.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo("still watched"));
     }
 
     /// <summary>The probe: an empty transaction begun, then aborted with a receipt.</summary>
     private static async Task<(Frame Begin, Frame Abort)> ExpectProbeAsync(RawPeer peer)
     {
-        var begin = await peer.ExpectAsync(StompCommand.Begin).WaitAsync(Observed.Guard);
-        var abort = await peer.ExpectAsync(StompCommand.Abort).WaitAsync(Observed.Guard);
+        var begin = await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout);
+        var abort = await peer.ExpectAsync(StompCommand.Abort).WaitAsync(StreamWaits.DefaultTimeout);
         return (begin, abort);
     }
 }

@@ -34,15 +34,15 @@ public class ReconnectionTests
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
 
         await peer.ConnectAsync(client, heartbeat: "100,0");
-        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(Observed.Guard);
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendReceiptAsync(first);
 
         Assert.That((await timeout).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
         Assert.That((await reconnecting).Error, Is.InstanceOf<HeartbeatTimeoutException>());
 
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "replayed with the same id");
         Assert.That(again.Headers["destination"], Is.EqualTo("/queue/a"));
         await peer.SendReceiptAsync(again);
@@ -58,18 +58,18 @@ public class ReconnectionTests
         var client = new StompClient(Options(peer));
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
-        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(Observed.Guard);
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         var sending = client.SendAsync("/queue/b", "x", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         // What RabbitMQ sends when an administrator closes the connection: an ERROR about no frame, then the end.
         await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "AMQP channel died"))));
         peer.CloseClientConnection();
 
-        Assert.That(async () => await sending.WaitAsync(Observed.Guard), Throws.InstanceOf<StompConnectionException>());
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        Assert.That(async () => await sending.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "the watch, not ended as refused");
         await peer.SendReceiptAsync(again);
         await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
@@ -102,12 +102,12 @@ public class ReconnectionTests
         })).ToArray();
 
         // The peer reads what comes, so that no send waits on a full socket when the connection ends.
-        await ExpectSendsAsync(peer, 1000).WaitAsync(Observed.Guard);
+        await ExpectSendsAsync(peer, 1000).WaitAsync(StreamWaits.DefaultTimeout);
         peer.CloseClientConnection();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await ExpectSendsAsync(peer, 1000).WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await ExpectSendsAsync(peer, 1000).WaitAsync(StreamWaits.DefaultTimeout);
         await stop.CancelAsync();
-        await Task.WhenAll(senders).WaitAsync(Observed.Guard);
+        await Task.WhenAll(senders).WaitAsync(StreamWaits.DefaultTimeout);
 
         // A send whose bytes were being flushed when the connection ended may have left: its failure is honest.
         Assert.That(failures.OfType<ConnectionEndedException>(), Is.Empty, "every send that found the connection ended waited for the next one");
@@ -133,7 +133,7 @@ public class ReconnectionTests
         await peer.ConnectAsync(client, heartbeat: "50,50");
         for (var i = 0; i < 3; i++)
         {
-            Assert.That((await peer.ReadAnyAsync().WaitAsync(Observed.Guard))?.IsHeartbeat, Is.True, "the client's beat");
+            Assert.That((await peer.ReadAnyAsync().WaitAsync(StreamWaits.DefaultTimeout))?.IsHeartbeat, Is.True, "the client's beat");
             await peer.SendRawAsync(i % 2 == 0 ? "\n" : "\r\n");
         }
 
@@ -151,27 +151,27 @@ public class ReconnectionTests
 
         var delivered = new TaskCompletionSource<StompMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = client.Watch("/queue/a", new SubscribeOptions { Ack = AckMode.ClientIndividual }).Subscribe(m => delivered.TrySetResult(m));
-        var message = delivered.Task.WaitAsync(Observed.Guard);
-        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var message = delivered.Task.WaitAsync(StreamWaits.DefaultTimeout);
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendReceiptAsync(subscribe);
         await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", subscribe.Headers["id"]!), ("ack", "a1"))));
         var old = await message;
         var unconfirmed = client.SendAsync("/queue/b", "before", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
         peer.CloseClientConnection();
-        var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(Observed.Guard));
+        var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
         await reconnecting;
 
         var queued = client.SendAsync("/queue/b", "while offline");
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        var resubscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        var resubscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(resubscribe.Headers["id"], Is.EqualTo(subscribe.Headers["id"]));
-        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(send.GetBodyText(), Is.EqualTo("while offline"), "the queued SEND follows the SUBSCRIBE");
-        await queued.WaitAsync(Observed.Guard);
+        await queued.WaitAsync(StreamWaits.DefaultTimeout);
 
         var stale = Assert.ThrowsAsync<StompConnectionException>(() => old.AckAsync());
         Assert.That(stale!.Message, Does.Contain("connection that is gone"));
@@ -185,12 +185,12 @@ public class ReconnectionTests
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
         var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
-        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard));
+        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout));
         var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
 
         peer.CloseClientConnection();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Access refused for user 'guest'"))));
         peer.CloseClientConnection();
 
@@ -231,10 +231,10 @@ public class ReconnectionTests
         });
         var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
 
-        Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
+        Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
         await client.DisposeAsync();
-        Assert.That(await retries.WaitAsync(Observed.Guard), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
+        Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
     }
 
     [Test]
@@ -249,10 +249,10 @@ public class ReconnectionTests
         peer.CloseClientConnection();
         await reconnecting;
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await watchEnded;
-        Assert.That((await stateEnded.WaitAsync(Observed.Guard)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
     }
 
     [Test]
@@ -285,12 +285,12 @@ public class ReconnectionTests
         {
             HeadersFactory = () => StompHeaders.Create(("x-generation", (++calls).ToString(System.Globalization.CultureInfo.InvariantCulture))),
         }).Subscribe(_ => { });
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendReceiptAsync(first);
 
         peer.CloseClientConnection();
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        var second = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        var second = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That((first.Headers["x-generation"], second.Headers["x-generation"]), Is.EqualTo(("1", "2")));
     }
@@ -318,8 +318,8 @@ public class ReconnectionTests
         var full = Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "3"));
         Assert.That(full!.Message, Does.Contain("OfflineQueueLimit"));
 
-        var late = Assert.ThrowsAsync<StompTimeoutException>(() => first.WaitAsync(Observed.Guard));
+        var late = Assert.ThrowsAsync<StompTimeoutException>(() => first.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(late!.Message, Does.Contain("OfflineTimeout"));
-        Assert.ThrowsAsync<StompTimeoutException>(() => second.WaitAsync(Observed.Guard));
+        Assert.ThrowsAsync<StompTimeoutException>(() => second.WaitAsync(StreamWaits.DefaultTimeout));
     }
 }

@@ -76,7 +76,7 @@ public class RxContractTests
                 await client.SendAsync("/queue/rx-contract-errors", "x");
             }
         })));
-        await Task.WhenAll(sendFaults, messageFaults).WaitAsync(Observed.Guard);
+        await Task.WhenAll(sendFaults, messageFaults).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(meter.Calls, Is.GreaterThanOrEqualTo(2 * Senders * PerSender));
         Assert.That(meter.Overlaps, Is.Zero, "calls to the Errors observer that overlapped");
@@ -96,10 +96,10 @@ public class RxContractTests
         using var watch = await broker.SubscribedAsync("/queue/rx-contract-blocked", client.Watch("/queue/rx-contract-blocked"), Observer.Create<StompMessage>(_ =>
         {
             blocked.TrySetResult();
-            release.Wait(Observed.Guard);
+            release.Wait(StreamWaits.DefaultTimeout);
         }));
         await client.SendAsync("/queue/rx-contract-blocked", "block");
-        await blocked.Task.WaitAsync(Observed.Guard);
+        await blocked.Task.WaitAsync(StreamWaits.DefaultTimeout);
 
         // Twenty times the 150 ms the client allows between beats, while the handler holds the reader.
         for (var step = 0; step < 300; step++)
@@ -112,7 +112,7 @@ public class RxContractTests
         release.Set();
 
         // Once the handler returns, the connection reads on and the broker's beats keep it alive.
-        await client.SendFrameAsync(new Frame(StompCommand.Send, StompHeaders.Create(("destination", "/queue/rx-contract-other"))), receipt: true).WaitAsync(Observed.Guard);
+        await client.SendFrameAsync(new Frame(StompCommand.Send, StompHeaders.Create(("destination", "/queue/rx-contract-other"))), receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(Volatile.Read(ref timeouts), Is.Zero);
         Assert.That(broker.ConnectionCount, Is.EqualTo(1), "one connection from start to end");
     }
@@ -131,7 +131,7 @@ public class RxContractTests
             if (m.GetBodyText() == "first")
             {
                 blocked.TrySetResult();
-                release.Wait(Observed.Guard);
+                release.Wait(StreamWaits.DefaultTimeout);
             }
             else
             {
@@ -139,17 +139,17 @@ public class RxContractTests
             }
         })));
         await client.SendAsync("/queue/rx-contract-next", "first");
-        await blocked.Task.WaitAsync(Observed.Guard);
+        await blocked.Task.WaitAsync(StreamWaits.DefaultTimeout);
 
         // A new connection while the handler still runs: the disconnect does not wait for the held reader for ever.
-        await client.DisconnectAsync().WaitAsync(Observed.Guard);
+        await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var resubscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.Destination == "/queue/rx-contract-next");
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await resubscribed;
         var arrived = client.Frames.WhenAsync(f => f.Command == StompCommand.Message && f.GetBodyText() == "second");
         await using (var producer = await Embedded.ConnectAsync(broker))
         {
-            await producer.SendAsync("/queue/rx-contract-next", "second", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+            await producer.SendAsync("/queue/rx-contract-next", "second", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
         }
 
         // The new reader has the message (Frames is called before the watches); a window shows it waits for the call
@@ -157,7 +157,7 @@ public class RxContractTests
         await arrived;
         Assert.That(await Task.WhenAny(second.Task, Task.Delay(300)), Is.Not.SameAs(second.Task), "the next connection's message waits for the running call");
         release.Set();
-        await second.Task.WaitAsync(Observed.Guard);
+        await second.Task.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(meter.Overlaps, Is.Zero);
         Assert.That(meter.Calls, Is.EqualTo(2));
     }
@@ -178,8 +178,8 @@ public class RxContractTests
         var closed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Disconnected);
         await client.SendAsync("/queue/rx-contract-dispose", "dispose");
 
-        await disposed.Task.WaitAsync(Observed.Guard);
-        Assert.That((await ended.WaitAsync(Observed.Guard)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+        await disposed.Task.WaitAsync(StreamWaits.DefaultTimeout);
+        Assert.That((await ended.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
         await closed;
     }
 
@@ -196,7 +196,7 @@ public class RxContractTests
                 await using var peer = new RawPeer();
                 var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], DisconnectTimeout = TimeSpan.FromMilliseconds(50) });
                 await peer.ConnectAsync(client);
-                await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+                await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
             }
 
             for (var i = 0; i < 3; i++)
@@ -225,9 +225,9 @@ public class RxContractTests
         });
         await peer.ConnectAsync(client);
 
-        await client.DisposeAsync().AsTask().WaitAsync(Observed.Guard);
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
-        Assert.That((await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(Observed.Guard)).Command, Is.EqualTo(StompCommand.Disconnect));
+        Assert.That((await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(StreamWaits.DefaultTimeout)).Command, Is.EqualTo(StompCommand.Disconnect));
     }
 }

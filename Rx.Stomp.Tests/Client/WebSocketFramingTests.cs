@@ -33,8 +33,8 @@ public class WebSocketFramingTests
         var messages = client.Messages.TakeAsync(3);
         var heartbeats = client.Heartbeats.TakeAsync(2);
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        var connect = await peer.ReceiveFrameAsync().WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        var connect = await peer.ReceiveFrameAsync().WaitAsync(StreamWaits.DefaultTimeout);
         Assert.Multiple(() =>
         {
             Assert.That(connect.Command, Is.EqualTo(StompCommand.Connect));
@@ -45,7 +45,7 @@ public class WebSocketFramingTests
 
         // CONNECTED and two MESSAGEs in one WebSocket message.
         await peer.SendAsync("CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0" + Message("one") + Message("two"));
-        await connecting.WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
         // One MESSAGE across three messages, cut inside a header and inside the body; then a fragmented one.
         var three = Message("three");
         await peer.SendAsync(three[..12]);
@@ -54,8 +54,8 @@ public class WebSocketFramingTests
         await peer.SendAsync("\n");
         await peer.SendAsync("\r\n");
 
-        Assert.That((await messages.WaitAsync(Observed.Guard)).Select(m => m.GetBodyText()), Is.EqualTo(new[] { "one", "two", "three" }));
-        Assert.That(await heartbeats.WaitAsync(Observed.Guard), Has.Count.EqualTo(2));
+        Assert.That((await messages.WaitAsync(StreamWaits.DefaultTimeout)).Select(m => m.GetBodyText()), Is.EqualTo(new[] { "one", "two", "three" }));
+        Assert.That(await heartbeats.WaitAsync(StreamWaits.DefaultTimeout), Has.Count.EqualTo(2));
     }
 
     [TestCase(WebSocketMessageType.Binary)]
@@ -66,14 +66,14 @@ public class WebSocketFramingTests
         var client = NewClient(peer, new WebSocketTransportOptions { MessageType = type });
         await using var _ = RawPeer.ClosingFirst(peer, client);
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        await peer.ReceiveFrameAsync().WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.ReceiveFrameAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendAsync("CONNECTED\nversion:1.2\n\n\0");
-        await connecting.WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
 
         var body = new string('x', 200_000);
         await client.SendAsync("/queue/q", body);
-        var (received, payload) = await peer.ReceiveMessageAsync().WaitAsync(Observed.Guard);
+        var (received, payload) = await peer.ReceiveMessageAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var bytes = new System.Buffers.ReadOnlySequence<byte>(payload);
         Assert.That(new FrameReader(StompVersion.V12).TryRead(ref bytes, out var frame), Is.True);
         Assert.Multiple(() =>
@@ -93,13 +93,13 @@ public class WebSocketFramingTests
         await using var _ = RawPeer.ClosingFirst(peer, client);
         var lost = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Connection);
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Observed.Guard);
-        await peer.ReceiveFrameAsync().WaitAsync(Observed.Guard);
+        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.ReceiveFrameAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendAsync("CONNECTED\nversion:1.2\n\n\0");
-        await connecting.WaitAsync(Observed.Guard);
+        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
 
         await peer.CloseAsync();
-        var error = await lost.WaitAsync(Observed.Guard);
+        var error = await lost.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(error.Exception, Is.InstanceOf<StompConnectionException>());
         Assert.That(error.Message, Does.Contain("closed the connection"));
     }
@@ -123,7 +123,7 @@ public class WebSocketFramingTests
                 Endpoints = [new StompEndpoint("127.0.0.1", port) { Kind = StompTransportKind.WebSocket, Path = "/nope" }],
                 ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 },
             });
-            var error = Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(Observed.Guard));
+            var error = Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
             Assert.That(error!.Message, Does.Contain("WebSocket handshake with ws://127.0.0.1:" + port + "/nope failed"));
         }
         finally

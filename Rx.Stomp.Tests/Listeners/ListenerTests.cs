@@ -59,7 +59,7 @@ public class ListenerTests
         using var journal = new Journal();
         client.SetListener("journal", journal);
 
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var inbox = new ReplaySubject<StompMessage>();
         using (await broker.SubscribedAsync("/queue/l", client.Watch("/queue/l"), inbox))
         {
@@ -67,7 +67,7 @@ public class ListenerTests
             await inbox.WhenAsync(_ => true);
         }
 
-        await client.DisconnectAsync().WaitAsync(Observed.Guard);
+        await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         var lines = await journal.Lines.TakeAsync(11);
         await client.DisposeAsync();
 

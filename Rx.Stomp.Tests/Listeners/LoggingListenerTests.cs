@@ -32,7 +32,7 @@ public class LoggingListenerTests
         var client = new StompClient(Embedded.Options(broker) with { Login = "user", Passcode = "Sekrit-99" });
         client.SetListener("print", new LoggingListener(logger));
 
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await client.SendAsync("/queue/p", "x", new SendOptions { Receipt = true });
         var disconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Disconnected);
         await client.DisconnectAsync();

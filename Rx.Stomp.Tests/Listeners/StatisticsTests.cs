@@ -96,11 +96,11 @@ public class StatisticsTests
         using var watch = await broker.SubscribedAsync("/queue/t", client.Watch("/queue/t"), System.Reactive.Observer.Create<StompMessage>(_ => { }));
 
         await client.SendAsync("/queue/t", "first");
-        Assert.That((await listener.WaitForMessageAsync(Observed.Guard)).GetBodyText(), Is.EqualTo("first"));
+        Assert.That((await listener.WaitForMessageAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("first"));
         await client.SendAsync("/queue/t", "second");
-        Assert.That((await listener.WaitForMessageAsync(Observed.Guard)).GetBodyText(), Is.EqualTo("second"));
+        Assert.That((await listener.WaitForMessageAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("second"));
         Assert.That(listener.LatestMessage!.GetBodyText(), Is.EqualTo("second"));
-        await listener.WaitForHeartbeatAsync(Observed.Guard);
+        await listener.WaitForHeartbeatAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(listener.Statistics.MessagesReceived, Is.EqualTo(2));
         Assert.That(listener.Statistics.MessagesSent, Is.EqualTo(2));
@@ -115,7 +115,7 @@ public class StatisticsTests
         var waiting = timed.WaitForMessageAsync(TimeSpan.FromSeconds(3));
         clock.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
 
-        Assert.ThrowsAsync<TimeoutException>(() => waiting.WaitAsync(Observed.Guard));
+        Assert.ThrowsAsync<TimeoutException>(() => waiting.WaitAsync(StreamWaits.DefaultTimeout));
         await Task.CompletedTask;
     }
 
@@ -141,7 +141,7 @@ public class StatisticsTests
         var receipt = client.WaitForReceiptAsync("never", TimeSpan.FromSeconds(2));
         clock.AdvanceBy(TimeSpan.FromSeconds(2).Ticks);
 
-        Assert.ThrowsAsync<StompTimeoutException>(() => receipt.WaitAsync(Observed.Guard));
+        Assert.ThrowsAsync<StompTimeoutException>(() => receipt.WaitAsync(StreamWaits.DefaultTimeout));
     }
 
     [Test]
@@ -150,12 +150,12 @@ public class StatisticsTests
         await using var broker = await StompBroker.StartAsync();
         await using var client = await Embedded.ConnectAsync(broker);
 
-        var disconnected = client.WaitForDisconnectionAsync(Observed.Guard);
+        var disconnected = client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout);
         Assert.That(disconnected.IsCompleted, Is.False);
         broker.Faults.DropAllConnections();
 
         Assert.That((await disconnected).Status, Is.EqualTo(ConnectionStatus.Reconnecting));
         await client.DisconnectAsync();
-        Assert.That((await client.WaitForDisconnectionAsync(Observed.Guard)).Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That((await client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disconnected));
     }
 }

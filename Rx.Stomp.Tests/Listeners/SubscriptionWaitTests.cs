@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using Rx.Stomp.Testing;
 using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
@@ -37,10 +38,10 @@ public sealed class SubscriptionWaitTests
         var subscribed = client.WaitForSubscriptionAsync("/queue/forbidden");
 
         using var watch = client.Watch("/queue/forbidden").Subscribe(_ => { }, _ => { });
-        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
         await peer.SendAsync(new Frame(StompCommand.Error, [new("receipt-id", subscribe.Headers["receipt"]!), new("message", "access refused")]));
 
-        var error = Assert.ThrowsAsync<StompErrorException>(() => subscribed.WaitAsync(Observed.Guard));
+        var error = Assert.ThrowsAsync<StompErrorException>(() => subscribed.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.Contain("access refused"));
     }
 }

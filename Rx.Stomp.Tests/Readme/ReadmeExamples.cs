@@ -341,7 +341,7 @@ public partial class ReadmeExamples
     }
 
     /// <summary>Each <c>#region README name</c> of <paramref name="source"/>, its code with the common indentation removed.</summary>
-    private static Dictionary<string, string> Recipes(string source) =>
+    internal static Dictionary<string, string> Recipes(string source) =>
         RegionPattern().Matches(source.ReplaceLineEndings("\n")).ToDictionary(m => m.Groups["name"].Value, m => Dedent(m.Groups["code"].Value));
 
     private static string Dedent(string code)

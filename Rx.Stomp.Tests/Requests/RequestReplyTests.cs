@@ -15,7 +15,7 @@ namespace Rx.Stomp.Tests.Requests;
 /// </summary>
 public class RequestReplyTests
 {
-    private static readonly RequestOptions ReplyQueue = new() { ReplyTo = "/queue/replies", Timeout = Observed.Guard };
+    private static readonly RequestOptions ReplyQueue = new() { ReplyTo = "/queue/replies", Timeout = StreamWaits.DefaultTimeout };
 
     private static Task<Reply> Upper(StompMessage request, CancellationToken cancellationToken) =>
         Task.FromResult(Reply.Text(request.Text().ToUpperInvariant()));
@@ -81,7 +81,7 @@ public class RequestReplyTests
         Assert.That(request.IsCompleted, Is.False);
         clock.AdvanceBy(TimeSpan.FromSeconds(0.2).Ticks);
 
-        var error = Assert.ThrowsAsync<StompTimeoutException>(() => request.WaitAsync(Observed.Guard))!;
+        var error = Assert.ThrowsAsync<StompTimeoutException>(() => request.WaitAsync(StreamWaits.DefaultTimeout))!;
         Assert.That(error.Message, Does.Contain("/queue/nobody"));
     }
 
@@ -96,7 +96,7 @@ public class RequestReplyTests
 
         await client.DisposeAsync();
 
-        Assert.ThrowsAsync<StompConnectionException>(() => request.WaitAsync(Observed.Guard));
+        Assert.ThrowsAsync<StompConnectionException>(() => request.WaitAsync(StreamWaits.DefaultTimeout));
     }
 
     [Test]

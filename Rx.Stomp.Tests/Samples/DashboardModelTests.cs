@@ -1,53 +1,78 @@
+using System.Reactive.Subjects;
+using DynamicData;
 using Microsoft.Reactive.Testing;
-using Rx.Stomp.Client;
 using Rx.Stomp.Samples.Dashboard;
-using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Tests.Samples;
 
-/// <summary>The dashboard's snapshots in virtual time: counts, rates, latest messages and the state, per update.</summary>
-public class DashboardModelTests
+/// <summary>The dashboard's change sets in virtual time: a row per destination updated every interval, and the log.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public sealed class DashboardModelTests : IDisposable
 {
     private static readonly string[] Destinations = ["/queue/a", "/queue/b"];
-    private static readonly ConnectionState Connected = new(ConnectionStatus.Connected, new StompEndpoint("broker"));
-    private static readonly ConnectionState Reconnecting = new(ConnectionStatus.Reconnecting, new StompEndpoint("broker"), Attempt: 1);
+    private readonly TestScheduler _clock = new();
+    private readonly Subject<DashboardMessage> _messages = new();
+
+    public void Dispose() => _messages.Dispose();
 
     private static long Ms(double ms) => TimeSpan.FromMilliseconds(ms).Ticks;
 
-    [Test]
-    public void Each_update_shows_the_state_and_per_destination_count_rate_and_last_message()
+    private void At(double ms, string destination, string preview)
     {
-        var clock = new TestScheduler();
-        // Cold, like StompClient.State: the current state on subscription, then changes.
-        var states = clock.CreateColdObservable(
-            ReactiveTest.OnNext(0, Connected),
-            ReactiveTest.OnNext(Ms(2500), Reconnecting));
-        var messages = clock.CreateHotObservable(
-            ReactiveTest.OnNext(Ms(100), new DashboardMessage("/queue/a", "a1")),
-            ReactiveTest.OnNext(Ms(200), new DashboardMessage("/queue/a", "a2")),
-            ReactiveTest.OnNext(Ms(1500), new DashboardMessage("/queue/b", "b1")),
-            ReactiveTest.OnNext(Ms(3200), new DashboardMessage("/queue/x", "not watched")));
+        _clock.AdvanceTo(Ms(ms));
+        _messages.OnNext(new DashboardMessage(_clock.Now, destination, preview));
+    }
 
-        var observed = clock.Start(() => DashboardModel.Snapshots(states, messages, Destinations, TimeSpan.FromSeconds(1), clock), created: 0, subscribed: Ms(1), disposed: Ms(3600));
+    [Test]
+    public void Each_destination_has_a_row_from_the_start_updated_every_interval_with_count_rate_and_last_message()
+    {
+        var rows = new List<(long At, DestinationRow Row)>();
+        using var subscription = DashboardModel.Destinations(_messages, Destinations, TimeSpan.FromSeconds(1), _clock)
+            .Subscribe(changes => rows.AddRange(changes.Select(c => (_clock.Clock, c.Current))));
 
-        var snapshots = observed.Messages.Select(m => m.Value.Value).ToList();
-        Assert.That(observed.Messages.Select(m => m.Time), Is.EqualTo(new[] { Ms(1001), Ms(2001), Ms(3001) }));
-        Assert.That(snapshots.Select(s => s.Update), Is.EqualTo(new long[] { 1, 2, 3 }));
-        Assert.That(snapshots.Select(s => s.State.Status), Is.EqualTo(new[] { ConnectionStatus.Connected, ConnectionStatus.Connected, ConnectionStatus.Reconnecting }));
-        Assert.That(snapshots[0].Rows, Is.EqualTo(new[] { new DestinationRow("/queue/a", 2, 2.0, "a2"), new DestinationRow("/queue/b", 0, 0.0, null) }));
-        Assert.That(snapshots[1].Rows, Is.EqualTo(new[] { new DestinationRow("/queue/a", 2, 0.0, "a2"), new DestinationRow("/queue/b", 1, 1.0, "b1") }));
-        Assert.That(snapshots[2].Rows, Is.EqualTo(new[] { new DestinationRow("/queue/a", 2, 0.0, "a2"), new DestinationRow("/queue/b", 1, 0.0, "b1") }));
+        At(100, "/queue/a", "a1");
+        At(200, "/queue/a", "a2");
+        At(1500, "/queue/b", "b1");
+        At(1600, "/queue/x", "not watched");
+        _clock.AdvanceTo(Ms(2000));
+
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            (0L, new DestinationRow("/queue/a", 0, 0, null)),
+            (0L, new DestinationRow("/queue/b", 0, 0, null)),
+            (Ms(1000), new DestinationRow("/queue/a", 2, 2.0, "a2")),
+            (Ms(1000), new DestinationRow("/queue/b", 0, 0, null)),
+            (Ms(2000), new DestinationRow("/queue/a", 2, 0, "a2")),
+            (Ms(2000), new DestinationRow("/queue/b", 1, 1.0, "b1")),
+        }));
     }
 
     [Test]
     public void The_rate_is_per_second_whatever_the_interval()
     {
-        var clock = new TestScheduler();
-        var states = clock.CreateColdObservable(ReactiveTest.OnNext(0, Connected));
-        var messages = clock.CreateHotObservable(Enumerable.Range(1, 5).Select(i => ReactiveTest.OnNext(Ms(i * 10), new DashboardMessage("/queue/a", $"m{i}"))).ToArray());
+        var rows = new List<DestinationRow>();
+        using var subscription = DashboardModel.Destinations(_messages, ["/queue/a"], TimeSpan.FromMilliseconds(250), _clock)
+            .Subscribe(changes => rows.AddRange(changes.Select(c => c.Current)));
 
-        var observed = clock.Start(() => DashboardModel.Snapshots(states, messages, ["/queue/a"], TimeSpan.FromMilliseconds(250), clock), created: 0, subscribed: Ms(1), disposed: Ms(300));
+        for (var i = 1; i <= 5; i++)
+        {
+            At(i * 10, "/queue/a", $"m{i}");
+        }
 
-        Assert.That(observed.Messages.Single().Value.Value.Rows.Single(), Is.EqualTo(new DestinationRow("/queue/a", 5, 20.0, "m5")));
+        _clock.AdvanceTo(Ms(250));
+
+        Assert.That(rows[^1], Is.EqualTo(new DestinationRow("/queue/a", 5, 20.0, "m5")));
+    }
+
+    [Test]
+    public void The_log_keeps_the_last_messages_oldest_first()
+    {
+        using var subscription = DashboardModel.Log(_messages, 2).Bind(out var log).Subscribe();
+
+        At(1, "/queue/a", "one");
+        At(2, "/queue/b", "two");
+        At(3, "/queue/a", "three");
+
+        Assert.That(log.Select(m => m.Preview), Is.EqualTo(new[] { "two", "three" }));
     }
 }

@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Rx.Stomp.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Linq;
 using Rx.Stomp.Samples.Bench.NullPeer;
@@ -16,8 +17,8 @@ public sealed class NullPeerTests
 {
     private static async Task<StompClient> ConnectAsync(NullPeerServer peer)
     {
-        var client = new StompClient(new StompClientOptions { Endpoints = [new StompEndpoint("127.0.0.1", peer.Port)], ReceiptTimeout = Observed.Guard });
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        var client = new StompClient(new StompClientOptions { Endpoints = [new StompEndpoint("127.0.0.1", peer.Port)], ReceiptTimeout = StreamWaits.DefaultTimeout });
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         return client;
     }
 
@@ -28,7 +29,7 @@ public sealed class NullPeerTests
         await using var client = await ConnectAsync(peer);
 
         Assert.That(client.CurrentState.Server, Is.EqualTo("rxstomp-null-peer"));
-        await client.SendAsync("/queue/counted", "x", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard);
+        await client.SendAsync("/queue/counted", "x", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
         var disconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Disconnected);
         await client.DisconnectAsync();
         await disconnected;
@@ -40,8 +41,8 @@ public sealed class NullPeerTests
         using var peer = new NullPeerServer(0);
         await using var client = await ConnectAsync(peer);
 
-        var burst = await client.Watch("/source/3/5").Take(3).ToList().ToTask().WaitAsync(Observed.Guard);
-        var echoed = client.Watch("/queue/echo").FirstAsync().ToTask().WaitAsync(Observed.Guard);
+        var burst = await client.Watch("/source/3/5").Take(3).ToList().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
+        var echoed = client.Watch("/queue/echo").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
         await client.SendAsync("/queue/other", "not echoed", new SendOptions { Receipt = true });
         await client.SendAsync("/queue/echo", "ping");
 
@@ -57,7 +58,7 @@ public sealed class NullPeerTests
         await using var client = await ConnectAsync(peer);
         var body = new byte[3 * 1024 * 1024];
         Random.Shared.NextBytes(body);
-        var echoed = client.Watch("/queue/large").FirstAsync().ToTask().WaitAsync(Observed.Guard);
+        var echoed = client.Watch("/queue/large").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
         await client.SendAsync("/queue/nothing", "x", new SendOptions { Receipt = true });
 
         await client.SendAsync("/queue/large", body);

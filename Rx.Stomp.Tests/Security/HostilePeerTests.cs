@@ -43,7 +43,7 @@ public class HostilePeerTests
         await TestContext.Out.WriteLineAsync($"flood: {sent:N0} of {Flood:N0} bytes sent before the client hung up; {allocatedDuring:N0} bytes allocated meanwhile");
         Assert.Multiple(async () =>
         {
-            Assert.That((await error.WaitAsync(Observed.Guard)).Exception, Is.InstanceOf<StompProtocolException>());
+            Assert.That((await error.WaitAsync(StreamWaits.DefaultTimeout)).Exception, Is.InstanceOf<StompProtocolException>());
             Assert.That(sent, Is.LessThan(Flood), "the client stopped reading the flood");
             Assert.That(allocatedDuring, Is.LessThan(16 * 1024 * 1024), "bytes allocated while flooded");
         });
@@ -63,7 +63,7 @@ public class HostilePeerTests
         }
 
         await SendIgnoringResetAsync(peer, headers.ToString());
-        Assert.That((await error.WaitAsync(Observed.Guard)).Message, Does.Contain("header"));
+        Assert.That((await error.WaitAsync(StreamWaits.DefaultTimeout)).Message, Does.Contain("header"));
         await ReconnectsAsync(peer, client);
     }
 
@@ -78,7 +78,7 @@ public class HostilePeerTests
 
         await peer.SendRawAsync(frame);
 
-        var seen = await error.WaitAsync(Observed.Guard);
+        var seen = await error.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(seen.Exception, Is.InstanceOf<StompProtocolException>());
         Assert.That(seen.Message, Does.Contain(named).IgnoreCase);
         await ReconnectsAsync(peer, client);
@@ -97,11 +97,11 @@ public class HostilePeerTests
         });
         var states = client.State.Select(s => s.Status).TakeUntil(s => s == ConnectionStatus.Faulted).ToList().ToTask();
         var connecting = client.ConnectAsync();
-        await peer.AcceptAndConnectAsync(StompVersion.V10).WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync(StompVersion.V10).WaitAsync(StreamWaits.DefaultTimeout);
 
-        var refused = Assert.ThrowsAsync<StompVersionException>(() => connecting.WaitAsync(Observed.Guard));
+        var refused = Assert.ThrowsAsync<StompVersionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(refused!.Message, Does.Contain("1.0"));
-        Assert.That(await states.WaitAsync(Observed.Guard), Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Faulted }),
+        Assert.That(await states.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Faulted }),
             "asking the same broker again gets the same answer: no second attempt");
     }
 
@@ -121,8 +121,8 @@ public class HostilePeerTests
     private static async Task ReconnectsAsync(RawPeer peer, StompClient client)
     {
         var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
-        await peer.AcceptAndConnectAsync().WaitAsync(Observed.Guard);
-        await connected.WaitAsync(Observed.Guard);
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await connected.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     /// <summary>Sends the prefix, then the filler 64 KiB at a time until <see cref="Flood"/> bytes or the client hangs up; returns the bytes sent.</summary>

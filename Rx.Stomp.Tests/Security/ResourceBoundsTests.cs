@@ -20,13 +20,13 @@ public class ResourceBoundsTests
         await using var _ = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
         var pending = Enumerable.Range(1, 3).Select(i => client.SendAsync("/queue/q", $"{i}", new SendOptions { Receipt = true })).ToList();
-        var first = await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        var first = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync("/queue/q", "4", new SendOptions { Receipt = true }));
         Assert.That(error!.Message, Does.Contain("MaxPendingReceipts is 3"));
 
         await peer.SendReceiptAsync(first);
-        await pending[0].WaitAsync(Observed.Guard);
+        await pending[0].WaitAsync(StreamWaits.DefaultTimeout);
         var fourth = client.SendAsync("/queue/q", "4", new SendOptions { Receipt = true });
         Assert.That(fourth.IsFaulted, Is.False);
     }
@@ -47,7 +47,7 @@ public class ResourceBoundsTests
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = client.Messages.Subscribe(_ =>
         {
-            gate.Wait(Observed.Guard);
+            gate.Wait(StreamWaits.DefaultTimeout);
             if (Interlocked.Increment(ref received) == count)
             {
                 all.TrySetResult();
@@ -74,8 +74,8 @@ public class ResourceBoundsTests
         });
 
         gate.Set();
-        await all.Task.WaitAsync(Observed.Guard);
-        await sending.WaitAsync(Observed.Guard);
+        await all.Task.WaitAsync(StreamWaits.DefaultTimeout);
+        await sending.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(received, Is.EqualTo(count));
     }
 }

@@ -19,7 +19,7 @@ public class SecretsInLogsTests
 
         await peer.ConnectAsync(client);
         await client.SendAsync("/queue/q", "x");
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Observed.Guard);
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(log.Text, Does.Contain("Sending SEND").And.Contain("Received CONNECTED"), "tracing is on");
         Assert.That(log.Text, Does.Not.Contain("pa55-s3cr3t"));
@@ -39,7 +39,7 @@ public class SecretsInLogsTests
         };
         await using (var client = new StompClient(broker.Options() with { Tls = tls, LoggerFactory = log }))
         {
-            await client.ConnectAsync().WaitAsync(Observed.Guard);
+            await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         }
 
         await using var refused = new StompClient(broker.Options() with
@@ -48,7 +48,7 @@ public class SecretsInLogsTests
             LoggerFactory = log,
             ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 },
         });
-        var error = Assert.ThrowsAsync<StompTlsException>(() => refused.ConnectAsync().WaitAsync(Observed.Guard));
+        var error = Assert.ThrowsAsync<StompTlsException>(() => refused.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
 
         Assert.That(log.Text, Does.Contain("Connected to stomp+ssl://"));
         Assert.That(log.Text + error, Does.Not.Contain(Brokers.Broker.ClientCertificatePassword));

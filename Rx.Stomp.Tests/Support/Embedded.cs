@@ -15,14 +15,14 @@ internal static class Embedded
         Endpoints = [broker.Endpoint],
         Reconnect = Fast,
         ConnectRetry = Fast with { MaxAttempts = 1 },
-        ReceiptTimeout = Observed.Guard,
+        ReceiptTimeout = StreamWaits.DefaultTimeout,
     };
 
     /// <summary>A client of <paramref name="broker"/>, connected.</summary>
     public static async Task<StompClient> ConnectAsync(StompBroker broker, Func<StompClientOptions, StompClientOptions>? configure = null)
     {
         var client = new StompClient((configure ?? (o => o))(Options(broker)));
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         return client;
     }
 

@@ -19,33 +19,20 @@ internal static class RabbitMqCtl
     /// <summary>Runs <c>rabbitmqctl args…</c> and returns its stdout; fails the test on a non-zero exit.</summary>
     public static async Task<string> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("bash");
         start.ArgumentList.Add(Script);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(start, Limit);
+        if (exitCode != 0)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"rabbitmqctl {string.Join(' ', args)} did not finish within {Limit.TotalSeconds} s");
+            Assert.Fail($"rabbitmqctl {string.Join(' ', args)} exited {exitCode}: {stderr}");
         }
 
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail($"rabbitmqctl {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
+        return stdout;
     }
 
     private static string? FindScript()

@@ -10,7 +10,7 @@ namespace Rx.Stomp.Tests.Support;
 /// <summary>
 /// A scripted STOMP client on a real loopback socket, for testing a server frame by frame: it sends exactly the
 /// bytes it is told to, and reads with the rules of <see cref="Version"/>. Every read is bounded by
-/// <see cref="Observed.Guard"/>, so a server that stays silent fails the test instead of hanging it.
+/// <see cref="StreamWaits.DefaultTimeout"/>, so a server that stays silent fails the test instead of hanging it.
 /// </summary>
 internal sealed class RawClient : IAsyncDisposable
 {
@@ -34,7 +34,7 @@ internal sealed class RawClient : IAsyncDisposable
     public static async Task<RawClient> OpenAsync(StompEndpoint endpoint, StompVersion version = StompVersion.V12)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(endpoint.Host, endpoint.Port).WaitAsync(Observed.Guard);
+        await socket.ConnectAsync(endpoint.Host, endpoint.Port).WaitAsync(StreamWaits.DefaultTimeout);
         return new RawClient(socket, version);
     }
 
@@ -94,7 +94,7 @@ internal sealed class RawClient : IAsyncDisposable
 
     public async Task SendRawAsync(byte[] bytes)
     {
-        await _stream.WriteAsync(bytes).AsTask().WaitAsync(Observed.Guard);
+        await _stream.WriteAsync(bytes).AsTask().WaitAsync(StreamWaits.DefaultTimeout);
         await _stream.FlushAsync();
     }
 
@@ -152,14 +152,14 @@ internal sealed class RawClient : IAsyncDisposable
             return kept;
         }
 
-        using var guard = new CancellationTokenSource(timeout ?? Observed.Guard);
+        using var guard = new CancellationTokenSource(timeout ?? StreamWaits.DefaultTimeout);
         try
         {
             return await _input.ReadFrameAsync(_reader, guard.Token);
         }
         catch (OperationCanceledException) when (guard.IsCancellationRequested)
         {
-            throw new TimeoutException($"Nothing from the server within {(timeout ?? Observed.Guard).TotalSeconds} s.");
+            throw new TimeoutException($"Nothing from the server within {(timeout ?? StreamWaits.DefaultTimeout).TotalSeconds} s.");
         }
         catch (IOException e)
         {

@@ -87,7 +87,7 @@ internal sealed class RawPeer : IAsyncDisposable
     {
         await AcceptAsync(cancellationToken);
         var connect = await ExpectAsync(StompCommand.Connect, cancellationToken);
-        await SendAsync(new Frame(StompCommand.Connected, StompHeaders.Create(("version", version.ToWire()), ("server", "raw-peer/1"), ("heart-beat", heartbeat))));
+        await SendAsync(ScriptFrames.Connected(version, heartbeat));
         return connect;
     }
 
@@ -95,13 +95,12 @@ internal sealed class RawPeer : IAsyncDisposable
     public async Task ConnectAsync(Rx.Stomp.Client.StompClient client, string heartbeat = "0,0", StompVersion version = StompVersion.V12)
     {
         var connecting = client.ConnectAsync();
-        await AcceptAndConnectAsync(version, heartbeat).WaitAsync(Observed.Guard);
-        await connecting.WaitAsync(Observed.Guard);
+        await AcceptAndConnectAsync(version, heartbeat).WaitAsync(StreamWaits.DefaultTimeout);
+        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     /// <summary>Answers <paramref name="frame"/>'s receipt request.</summary>
-    public Task SendReceiptAsync(Frame frame) =>
-        SendAsync(new Frame(StompCommand.Receipt, StompHeaders.Create(("receipt-id", frame.Headers["receipt"] ?? throw new AssertionException($"{frame} asked for no receipt")))));
+    public Task SendReceiptAsync(Frame frame) => SendAsync(ScriptFrames.ReceiptFor(frame));
 
     /// <summary>
     /// Disposes the peer, then the client: with the socket gone the client's DISCONNECT fails at once instead of

@@ -58,7 +58,7 @@ internal sealed class SubscriptionChurn
                     watch.Dispose();
                     break;
                 case 1:
-                    await arrived.Task.WaitAsync(Observed.Guard, cancellation).ConfigureAwait(false);
+                    await arrived.Task.WaitAsync(StreamWaits.DefaultTimeout, cancellation).ConfigureAwait(false);
                     watch.Dispose();
                     break;
                 default:
@@ -107,8 +107,8 @@ internal sealed class SubscriptionChurn
     {
         var arrived = new TaskCompletionSource<StompMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = consumer.Watch(queue).Subscribe(m => arrived.TrySetResult(m));
-        await producer.SendAsync(queue, "after", new SendOptions { Receipt = true }).WaitAsync(Observed.Guard).ConfigureAwait(false);
-        Assert.That((await arrived.Task.WaitAsync(Observed.Guard).ConfigureAwait(false)).GetBodyText(), Is.EqualTo("after"));
+        await producer.SendAsync(queue, "after", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout).ConfigureAwait(false);
+        Assert.That((await arrived.Task.WaitAsync(StreamWaits.DefaultTimeout).ConfigureAwait(false)).GetBodyText(), Is.EqualTo("after"));
     }
 
     /// <summary>A topic set for a run: <paramref name="count"/> topics whose names hold <paramref name="run"/>.</summary>

@@ -27,8 +27,8 @@ public class MulticastTransportTests
 
     private static async Task<StompClient> JoinAsync(StompEndpoint group)
     {
-        var client = new StompClient(new StompClientOptions { Endpoints = [group], Transport = OnLoopback, ReceiptTimeout = Observed.Guard });
-        await client.ConnectAsync().WaitAsync(Observed.Guard);
+        var client = new StompClient(new StompClientOptions { Endpoints = [group], Transport = OnLoopback, ReceiptTimeout = StreamWaits.DefaultTimeout });
+        await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         return client;
     }
 
@@ -79,7 +79,7 @@ public class MulticastTransportTests
 
         var message = await inbox.WhenAsync(_ => true);
         Assert.That(message.GetBodyText(), Is.EqualTo("yes"), "datagrams arrive in order on loopback, so 'no' would have come first");
-        await message.AckAsync(receipt: true).WaitAsync(Observed.Guard);
+        await message.AckAsync(receipt: true).WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]
@@ -116,7 +116,7 @@ public class MulticastTransportTests
         var (watch, inbox) = await WatchAsync(receiver, "/queue/big");
         using var _ = watch;
 
-        var error = Assert.ThrowsAsync<StompErrorException>(() => sender.SendAsync("/queue/big", new byte[70_000], new SendOptions { Receipt = true }).WaitAsync(Observed.Guard))!;
+        var error = Assert.ThrowsAsync<StompErrorException>(() => sender.SendAsync("/queue/big", new byte[70_000], new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout))!;
         Assert.That(error.Message, Does.Contain("datagram"));
 
         await sender.SendAsync("/queue/big", "small", new SendOptions { Receipt = true });
@@ -137,7 +137,7 @@ public class MulticastTransportTests
         var group = NewGroup();
         var client = await JoinAsync(group);
 
-        await client.DisconnectAsync().WaitAsync(Observed.Guard);
+        await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
         await client.DisposeAsync();

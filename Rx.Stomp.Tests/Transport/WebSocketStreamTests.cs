@@ -15,12 +15,12 @@ public class WebSocketStreamTests
         using var socket = WebSocket.CreateFromStream(wire, new WebSocketCreationOptions { IsServer = false });
         await using var stream = new WebSocketStream(socket, WebSocketMessageType.Binary, Disposable.Empty);
         var sending = stream.WriteAsync("SEND\n\n\0"u8.ToArray()).AsTask();
-        await wire.WriteStarted.WaitAsync(Observed.Guard);
+        await wire.WriteStarted.WaitAsync(StreamWaits.DefaultTimeout);
 
         // What a peer going away does under a send: the socket aborts and closes its stream.
         socket.Abort();
 
-        var error = Assert.ThrowsAsync<IOException>(() => sending.WaitAsync(Observed.Guard));
+        var error = Assert.ThrowsAsync<IOException>(() => sending.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.StartWith("WebSocket send failed"));
     }
 

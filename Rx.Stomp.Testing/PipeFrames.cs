@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 using Rx.Stomp.Frames;
 
-namespace Rx.Stomp.Tests.Support;
+namespace Rx.Stomp.Testing;
 
-/// <summary>Reading whole frames from a <see cref="PipeReader"/>, for the test peers.</summary>
+/// <summary>Reading whole frames from a <see cref="PipeReader"/>, for scripted peers.</summary>
 internal static class PipeFrames
 {
     /// <summary>The next frame or heart-beat; null when the other side closed.</summary>
