@@ -157,20 +157,23 @@ internal sealed class StompConnection : IAsyncDisposable
     {
         var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
         Exception? failure = null;
+        // Bytes of a frame still arriving, examined by the last read and given again by the next one.
+        var examined = 0L;
         try
         {
             while (true)
             {
                 var result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var before = buffer.Length;
+                // Counted as they arrive, before delivery and whole frame or not, as the socket reader counts them.
+                Interlocked.Add(ref _bytesRead, buffer.Length - examined);
                 try
                 {
                     Deliver(ref buffer);
                 }
                 finally
                 {
-                    Interlocked.Add(ref _bytesRead, before - buffer.Length);
+                    examined = buffer.Length;
                     input.AdvanceTo(buffer.Start, buffer.End);
                 }
 
