@@ -63,6 +63,8 @@ failures="$(tr -d '\r' < "$out" | awk '
   /^[[:space:]]+Failed [^:]/ { show = 1; lines = 0; print; next }
   /^[[:space:]]+(Passed|Skipped) / { show = 0 }
   show && lines < 25 { print; lines++ }')"
+# Fixtures skipped for want of a broker or of the shared bench (Rx.Stomp.Tests/Support/SkippedFixtures.cs).
+skips="$(tr -d '\r' < "$out" | grep -E '^SKIPPED ' | sort -u || true)"
 rm -f "$out"
 
 # Stop now rather than in the trap so the summary stays the last line printed.
@@ -74,6 +76,11 @@ if [ -n "$failures" ]; then
   echo "---- failed tests ----"
   printf '%s\n' "$failures"
   echo "----------------------"
+fi
+if [ -n "$skips" ]; then
+  echo "---- skipped fixtures ----"
+  printf '%s\n' "$skips"
+  echo "--------------------------"
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

@@ -15,6 +15,12 @@ namespace Rx.Stomp.Tests.Brokers;
 /// </summary>
 public sealed class Broker
 {
+    /// <summary>
+    /// The category of every test that needs RabbitMQ or ActiveMQ: <c>--filter TestCategory!=ExternalBroker</c> runs
+    /// the rest, which needs nothing outside the test process (the embedded broker included).
+    /// </summary>
+    public const string ExternalCategory = "ExternalBroker";
+
     /// <summary>RabbitMQ's STOMP plugin over TCP (guest/guest, virtual host <c>/</c>).</summary>
     public static Broker RabbitMq { get; } = new(BrokerKind.RabbitMq, "TCP", "RXSTOMP_RABBITMQ", "127.0.0.1:61613");
 
@@ -143,7 +149,7 @@ public sealed class Broker
             Assert.Fail($"{Name} is not accepting connections at {Endpoint}, although {EnvironmentVariable} names it: {problem}");
         }
 
-        Assert.Ignore($"{Name} is not running at {Endpoint} ({problem}). Start it with scripts/brokers.sh start, or set {EnvironmentVariable}=host:port.");
+        SkippedFixtures.Skip($"{this} is not running at {Endpoint} ({problem}). Start it with scripts/brokers.sh start, or set {EnvironmentVariable}=host:port.");
     }
 
     /// <summary>The rxstomp options that reach this broker without credentials (over TCP or TLS; the client certificate as PEM).</summary>
@@ -169,6 +175,18 @@ public sealed class Broker
         ReceiptTimeout = TimeSpan.FromSeconds(10),
         DisconnectTimeout = TimeSpan.FromSeconds(5),
     };
+
+    /// <summary>A fixture of this broker with <paramref name="arguments"/>, in <see cref="ExternalCategory"/> unless it is embedded.</summary>
+    public TestFixtureData Fixture(params object[] arguments)
+    {
+        var fixture = new TestFixtureData(arguments);
+        if (Kind != BrokerKind.Embedded)
+        {
+            fixture.Properties.Add(NUnit.Framework.Internal.PropertyNames.Category, ExternalCategory);
+        }
+
+        return fixture;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Transport == "TCP" ? Name : $"{Name} over {Transport}";
@@ -260,13 +278,13 @@ public static class BrokerCases
 {
     /// <summary>One fixture per broker.</summary>
     public static IEnumerable<TestFixtureData> Brokers() =>
-        Broker.All.Select(b => new TestFixtureData(b).SetArgDisplayNames(b.Name));
+        Broker.All.Select(b => b.Fixture(b).SetArgDisplayNames(b.Name));
 
     /// <summary>One fixture per broker and STOMP version (the client pins the version).</summary>
     public static IEnumerable<TestFixtureData> BrokersAndVersions() =>
         from b in Broker.All
         from v in StompVersions.All
-        select new TestFixtureData(b, v).SetArgDisplayNames(b.Name, "STOMP " + v.ToWire());
+        select b.Fixture(b, v).SetArgDisplayNames(b.Name, "STOMP " + v.ToWire());
 
     /// <summary>
     /// <see cref="BrokersAndVersions"/>, plus every broker over each of its other transports (TLS, mutual TLS, ws,
@@ -275,5 +293,5 @@ public static class BrokerCases
     public static IEnumerable<TestFixtureData> BrokersVersionsAndTransports() =>
         BrokersAndVersions().Concat(
             from b in Broker.OtherTransports
-            select new TestFixtureData(b, StompVersion.V12).SetArgDisplayNames(b.ToString(), "STOMP 1.2"));
+            select b.Fixture(b, StompVersion.V12).SetArgDisplayNames(b.ToString(), "STOMP 1.2"));
 }

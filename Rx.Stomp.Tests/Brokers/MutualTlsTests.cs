@@ -8,6 +8,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// Client certificates against the real brokers: ActiveMQ's connector that requires one (needClientAuth=true), and
 /// RabbitMQ's listener that verifies one when given (verify_peer).
 /// </summary>
+[Category(Broker.ExternalCategory)]
 public sealed class MutualTlsTests() : BrokerTest(Broker.ActiveMqMutualTls)
 {
     private static readonly BackoffPolicy PatientRetry = BackoffPolicy.Connect with { MaxAttempts = 10, InitialDelay = TimeSpan.FromSeconds(5) };

@@ -9,6 +9,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// others and the connection go on.
 /// </summary>
 [TestFixture]
+[Category(Broker.ExternalCategory)]
 public sealed class RabbitMqCancelledSubscriptionTests() : BrokerTest(Broker.RabbitMq)
 {
     [Test]

@@ -11,6 +11,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// resends what was not receipted, every message arrives at least once. Duplicates are counted and printed.
 /// </summary>
 [TestFixture]
+[Category(Broker.ExternalCategory)]
 [NonParallelizable]
 public sealed class RabbitMqFaultTests
 {

@@ -10,6 +10,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// would disturb every other user of the shared broker.)
 /// </summary>
 [TestFixture]
+[Category(Broker.ExternalCategory)]
 [NonParallelizable]
 public sealed class RabbitMqManySubscriptionsTests
 {

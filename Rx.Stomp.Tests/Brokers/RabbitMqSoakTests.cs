@@ -14,6 +14,7 @@ namespace Rx.Stomp.Tests.Brokers;
 /// <see cref="RabbitMqFaultTests"/>.
 /// </summary>
 [TestFixture]
+[Category(Broker.ExternalCategory)]
 [NonParallelizable]
 public sealed class RabbitMqSoakTests
 {

@@ -3,6 +3,7 @@ using Rx.Stomp.Transport;
 namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>TLS refusals on RabbitMQ's wss listener: the same verification as <c>stomp+ssl</c>, through the WebSocket's HTTP handshake.</summary>
+[Category(Broker.ExternalCategory)]
 public sealed class SecureWebSocketTests() : BrokerTest(Broker.RabbitMqSecureWebSocket)
 {
     [Test]

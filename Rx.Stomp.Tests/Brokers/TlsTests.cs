@@ -18,7 +18,7 @@ namespace Rx.Stomp.Tests.Brokers;
 public sealed class TlsTests(Broker broker) : BrokerTest(broker)
 {
     public static IEnumerable<TestFixtureData> TlsBrokers() =>
-        new[] { Broker.RabbitMqTls, Broker.ActiveMqTls }.Select(b => new TestFixtureData(b).SetArgDisplayNames(b.ToString()));
+        new[] { Broker.RabbitMqTls, Broker.ActiveMqTls }.Select(b => b.Fixture(b).SetArgDisplayNames(b.ToString()));
 
     /// <summary>Many attempts far apart: a refusal that were retried would take minutes and show Reconnecting.</summary>
     private static readonly BackoffPolicy PatientRetry = BackoffPolicy.Connect with { MaxAttempts = 10, InitialDelay = TimeSpan.FromSeconds(5) };

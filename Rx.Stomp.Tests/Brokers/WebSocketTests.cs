@@ -12,7 +12,7 @@ namespace Rx.Stomp.Tests.Brokers;
 public sealed class WebSocketTests(Broker broker) : BrokerTest(broker)
 {
     public static IEnumerable<TestFixtureData> WebSocketBrokers() =>
-        new[] { Broker.RabbitMqWebSocket, Broker.RabbitMqSecureWebSocket }.Select(b => new TestFixtureData(b).SetArgDisplayNames(b.ToString()));
+        new[] { Broker.RabbitMqWebSocket, Broker.RabbitMqSecureWebSocket }.Select(b => b.Fixture(b).SetArgDisplayNames(b.ToString()));
 
     [Test]
     public async Task Heartbeats_flow_both_ways_and_keep_an_idle_connection_open()

@@ -7,6 +7,7 @@ namespace Rx.Stomp.Tests.Samples;
 
 /// <summary>The rxstomp program, run as a process, against the real RabbitMQ (see <see cref="Brokers.Broker"/>).</summary>
 [TestFixture]
+[Category(Brokers.Broker.ExternalCategory)]
 [NonParallelizable]
 public sealed class RxStompBrokerTests
 {

@@ -34,6 +34,7 @@ public sealed partial class RxStompDashboardTests
     }
 
     [Test]
+    [Category(Brokers.Broker.ExternalCategory)]
     public async Task Given_a_broker_address_it_watches_that_broker_instead()
     {
         var rabbit = Brokers.Broker.RabbitMq;

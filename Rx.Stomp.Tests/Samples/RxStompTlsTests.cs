@@ -6,6 +6,7 @@ namespace Rx.Stomp.Tests.Samples;
 /// encrypted key's password comes from the environment, and a refused certificate as a clear error.
 /// </summary>
 [TestFixture]
+[Category(Brokers.Broker.ExternalCategory)]
 [NonParallelizable]
 public sealed class RxStompTlsTests
 {

@@ -29,7 +29,7 @@ public sealed class ShellTarget : IAsyncDisposable
 
     /// <summary>The fixture arguments: each target by name.</summary>
     public static IEnumerable<TestFixtureData> Names() =>
-        [new TestFixtureData(Embedded).SetArgDisplayNames(Embedded), new TestFixtureData(RabbitMq).SetArgDisplayNames(RabbitMq)];
+        [new TestFixtureData(Embedded).SetArgDisplayNames(Embedded), Brokers.Broker.RabbitMq.Fixture(RabbitMq).SetArgDisplayNames(RabbitMq)];
 
     /// <summary>Starts the embedded broker, or checks that RabbitMQ is up (failing or ignoring the test as <see cref="Brokers.Broker.RequireAsync"/> does).</summary>
     public static async Task<ShellTarget> StartAsync(string name)

@@ -26,6 +26,7 @@ public class SecretsInLogsTests
     }
 
     [Test]
+    [Category(Brokers.Broker.ExternalCategory)]
     public async Task A_key_password_shows_neither_in_the_log_nor_in_the_error_of_a_connect_over_mutual_TLS()
     {
         var broker = Brokers.Broker.ActiveMqMutualTls;
