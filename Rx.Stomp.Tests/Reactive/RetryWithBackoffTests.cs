@@ -139,6 +139,22 @@ public sealed class RetryWithBackoffTests : ReactiveTest
     }
 
     [Test]
+    public void An_attempt_that_starts_before_the_scheduler_returns_its_timer_is_kept()
+    {
+        // The immediate scheduler runs a due action inside Schedule: the next attempt is under way before Schedule
+        // returns (as on a pool thread that runs a short delay at once), and must not be cancelled by the timer's handle.
+        var attempts = 0;
+        var second = new System.Reactive.Subjects.Subject<int>();
+        var connect = System.Reactive.Linq.Observable.Defer(() => ++attempts == 1 ? System.Reactive.Linq.Observable.Throw<int>(Refused) : second);
+        var values = new List<int>();
+
+        using var retrying = connect.RetryWithBackoff(Doubling with { InitialDelay = TimeSpan.Zero }, System.Reactive.Concurrency.Scheduler.Immediate).Subscribe(values.Add);
+        second.OnNext(42);
+
+        Assert.That((attempts, values), Is.EqualTo((2, new List<int> { 42 })), "the second attempt is still subscribed");
+    }
+
+    [Test]
     public void Disposing_during_a_delay_cancels_the_next_attempt()
     {
         var scheduler = new TestScheduler();

@@ -90,7 +90,11 @@ public static class RetryObservable
                 }
                 else
                 {
-                    current.Disposable = scheduler.Schedule(retry.Delay, Attempt);
+                    // As for an attempt: in place before scheduling, for the next attempt may start before Schedule
+                    // returns (a short delay on another thread, or a scheduler that runs it inline), and replaces it.
+                    var timer = new SingleAssignmentDisposable();
+                    current.Disposable = timer;
+                    timer.Disposable = scheduler.Schedule(retry.Delay, Attempt);
                 }
             }
 
