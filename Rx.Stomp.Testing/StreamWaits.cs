@@ -56,8 +56,12 @@ public static class StreamWaits
         try
         {
             // Resumed on the thread pool, never inline on the thread that produced the value (a client's read loop):
-            // the test goes on beside the client, not inside the client's delivery of that value.
-            return await waiting.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            // the test goes on beside the client, not inside the client's delivery of that value. Rx completes the
+            // task on that thread, where an await already registered would resume; a continuation queued to the pool
+            // is awaited instead (ForceYielding alone only covers a task complete before the await).
+            await waiting.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                .ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            return await waiting.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (expiry.IsCancellationRequested)
         {

@@ -52,8 +52,7 @@ public class InMemoryTransportTests
         await using var client = Client(broker, clock, new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         var connection = await broker.ConnectClientAsync(client, heartbeat: "1000,0");
 
-        // A beat every half second of virtual time: the client counts a beat's byte just after delivering it, so the
-        // clock may move on before the count does; the next beat is then still well within the 1.5 s allowed.
+        // A beat every half second of virtual time, each delivered (and so counted) before the clock moves on.
         for (var beat = 0; beat < 10; beat++)
         {
             var received = client.Heartbeats.WhenAsync(_ => true);

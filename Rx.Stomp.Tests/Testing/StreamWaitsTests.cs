@@ -61,12 +61,24 @@ public class StreamWaitsTests
     public async Task The_waiting_code_resumes_off_the_thread_that_produced_the_value()
     {
         using var source = new Subject<int>();
-        var wait = source.WhenAsync(_ => true);
-        var producer = new Thread(() => source.OnNext(1)) { Name = "producer" };
-
+        using var go = new ManualResetEventSlim();
+        var producer = new Thread(() =>
+        {
+            go.Wait(StreamWaits.DefaultTimeout);
+            source.OnNext(1);
+        }) { Name = "producer" };
         producer.Start();
-        await wait;
 
-        Assert.That(Thread.CurrentThread.Name, Is.Not.EqualTo("producer"));
+        // Already awaiting when the value comes (the common case: a test waits, then a client's reader delivers).
+        var resumedOn = ResumedOnAsync(source.WhenAsync(_ => true));
+        go.Set();
+
+        Assert.That(await resumedOn, Is.Not.EqualTo("producer"));
+    }
+
+    private static async Task<string?> ResumedOnAsync(Task<int> wait)
+    {
+        await wait;
+        return Thread.CurrentThread.Name;
     }
 }
