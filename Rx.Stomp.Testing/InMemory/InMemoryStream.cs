@@ -8,7 +8,7 @@ namespace Rx.Stomp.Testing;
 /// into the other. A read fails with the <see cref="IOException"/> the broker side completed its pipe with (an
 /// abort), and returns 0 once the broker side closed it in order.
 /// </summary>
-internal sealed class InMemoryStream(PipeReader input, PipeWriter output) : Stream
+internal sealed class InMemoryStream(PipeReader input, PipeWriter output, ClientReads reads) : Stream
 {
     private int _disposed;
 
@@ -25,6 +25,7 @@ internal sealed class InMemoryStream(PipeReader input, PipeWriter output) : Stre
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        reads.Asking();
         var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
         var available = result.Buffer;
         if (result.IsCanceled || Volatile.Read(ref _disposed) != 0)
@@ -37,6 +38,7 @@ internal sealed class InMemoryStream(PipeReader input, PipeWriter output) : Stre
         var count = (int)Math.Min(available.Length, buffer.Length);
         available.Slice(0, count).CopyTo(buffer.Span);
         input.AdvanceTo(available.GetPosition(count));
+        reads.Took(count);
         return count;
     }
 

@@ -52,10 +52,11 @@ public sealed class InMemoryTransport : IStompTransport, IAsyncDisposable
         var fromClient = new Pipe();
         // The broker side never waits for the client to read: a test that writes a flood is not held up.
         var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
-        var connection = new ScriptedConnection(endpoint, fromClient, toClient);
+        var reads = new ClientReads();
+        var connection = new ScriptedConnection(endpoint, fromClient, toClient, reads);
         _opened.Enqueue(connection);
         _accepted.Writer.TryWrite(connection);
-        return ValueTask.FromResult<Stream>(new InMemoryStream(toClient.Reader, fromClient.Writer));
+        return ValueTask.FromResult<Stream>(new InMemoryStream(toClient.Reader, fromClient.Writer, reads));
     }
 
     /// <summary>The broker side of the next connection the client opens (or has opened and was not accepted yet).</summary>
@@ -90,7 +91,8 @@ public sealed class InMemoryTransport : IStompTransport, IAsyncDisposable
 
     /// <summary>
     /// Connects <paramref name="client"/> (whose <c>Transport</c> is this one): starts its <c>ConnectAsync</c>, accepts the
-    /// connection, answers CONNECTED, and returns once the client is connected.
+    /// connection, answers CONNECTED, and returns once the client is connected and its reader is done with CONNECTED
+    /// (<see cref="ScriptedConnection.ClientCaughtUpAsync"/>), so that a virtual clock moved next finds it idle.
     /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="heartbeat">The broker's side of heart-beat negotiation, <c>sx,sy</c> in milliseconds.</param>
@@ -102,6 +104,7 @@ public sealed class InMemoryTransport : IStompTransport, IAsyncDisposable
         var connecting = client.ConnectAsync();
         var connection = await AcceptAndConnectAsync(heartbeat, version).ConfigureAwait(false);
         await connecting.WaitAsync(StreamWaits.DefaultTimeout).ConfigureAwait(false);
+        await connection.ClientCaughtUpAsync().ConfigureAwait(false);
         return connection;
     }
 

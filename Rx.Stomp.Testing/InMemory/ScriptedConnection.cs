@@ -23,6 +23,7 @@ public sealed class ScriptedConnection : IAsyncDisposable
 {
     private readonly Pipe _fromClient;
     private readonly Pipe _toClient;
+    private readonly ClientReads _reads;
     private readonly Channel<Frame> _received = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Task _readLoop;
@@ -32,11 +33,12 @@ public sealed class ScriptedConnection : IAsyncDisposable
     private long _messages;
     private int _ended;
 
-    internal ScriptedConnection(StompEndpoint endpoint, Pipe fromClient, Pipe toClient)
+    internal ScriptedConnection(StompEndpoint endpoint, Pipe fromClient, Pipe toClient, ClientReads reads)
     {
         Endpoint = endpoint;
         _fromClient = fromClient;
         _toClient = toClient;
+        _reads = reads;
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -189,11 +191,32 @@ public sealed class ScriptedConnection : IAsyncDisposable
         try
         {
             ThrowIfEnded();
+            _reads.Writing(bytes.Length);
             await _toClient.Writer.WriteAsync(bytes).ConfigureAwait(false);
         }
         finally
         {
             _writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Completes once the client has read everything written to it so far and asks for more: by then it has delivered
+    /// all of it to its observers (its reader asks again only after they returned), so a test may move a virtual clock
+    /// knowing what the client has seen.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="StreamWaits.DefaultTimeout"/> of real time when null.</param>
+    /// <exception cref="TimeoutException">The client did not read it all in time (an observer of its is still busy, say).</exception>
+    public async Task ClientCaughtUpAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? StreamWaits.DefaultTimeout;
+        try
+        {
+            await _reads.CaughtUpAsync().WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"The client at {Endpoint} did not read all that was written to it within {limit.TotalSeconds:0.###} s."));
         }
     }
 
@@ -231,6 +254,7 @@ public sealed class ScriptedConnection : IAsyncDisposable
             ThrowIfEnded();
             var writer = version == _writer.Version ? _writer : new FrameWriter(version);
             writer.Write(_toClient.Writer, frame);
+            _reads.Writing(_toClient.Writer.UnflushedBytes);
             await _toClient.Writer.FlushAsync().ConfigureAwait(false);
         }
         finally

@@ -1,175 +1,290 @@
+using System.Collections.Concurrent;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
-using Rx.Stomp.Reactive;
-using Rx.Stomp.Transport;
 using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
 
 /// <summary>
-/// The client heals itself: these scenarios drop, silence or refuse it through a scripted loopback peer and check
-/// what the user sees. The exact timings of heart-beats and back-off are pinned in virtual time by the operator
-/// tests in Reactive/; here the clock is real, delays are short, and every wait is on an observable.
+/// The client heals itself, on its own timers: the real <see cref="StompClient"/> on a <see cref="VirtualClock"/>
+/// over the in-memory transport, so that every heart-beat, back-off and offline deadline is checked at its exact
+/// virtual time and not a tick before. Nothing here waits on the wall clock but for what the client does.
 /// </summary>
 public class ReconnectionTests
 {
-    private static readonly BackoffPolicy Fast = new() { InitialDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = BackoffPolicy.Unlimited };
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
-    private static StompClientOptions Options(RawPeer peer) => new()
+    private static TimeSpan Seconds(double value) => TimeSpan.FromSeconds(value);
+
+    /// <summary>The virtual times at which <paramref name="client"/> reported a heart-beat timeout, as reported.</summary>
+    private static ConcurrentQueue<TimeSpan> HeartbeatTimeouts(StompClient client, VirtualClock clock)
     {
-        Endpoints = [peer.Endpoint],
-        Reconnect = Fast,
-        ConnectRetry = Fast with { MaxAttempts = 1 },
-    };
+        var times = new ConcurrentQueue<TimeSpan>();
+        client.Errors.Where(e => e.Kind == StompErrorKind.HeartbeatTimeout).Subscribe(_ => times.Enqueue(clock.Elapsed));
+        return times;
+    }
+
+    [TestCase(1.5)]
+    [TestCase(3.0)]
+    public async Task A_broker_silent_for_ReceiveScale_intervals_is_declared_dead_then_and_not_before_and_the_watch_is_subscribed_again(double scale)
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) { ReceiveScale = scale } });
+        var timeouts = HeartbeatTimeouts(client, broker.Clock);
+        var timedOut = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var first = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
+        var received = client.Watch("/queue/a", new SubscribeOptions { Receipt = false }).FirstAsync().ToTask();
+        // The client writes its SUBSCRIBE after the monitor started: writing is no sign of the broker's life.
+        var subscribe = await first.ExpectAsync(StompCommand.Subscribe);
+
+        broker.Clock.AdvanceTo(Seconds(scale) - Tick);
+        Assert.That(timeouts, Is.Empty, "declared dead before ReceiveScale intervals of silence");
+        broker.Clock.AdvanceTo(Seconds(scale));
+
+        Assert.That((await timedOut).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
+        Assert.That(timeouts, Is.EqualTo(new[] { Seconds(scale) }));
+        Assert.That((await reconnecting).Error, Is.InstanceOf<HeartbeatTimeoutException>());
+        var second = await broker.Transport.AcceptAndConnectAsync();
+        var again = await second.ExpectAsync(StompCommand.Subscribe);
+        Assert.That((again.Headers["id"], again.Headers["destination"]), Is.EqualTo((subscribe.Headers["id"], "/queue/a")), "subscribed again with the same id");
+        await second.SendMessageAsync(again, "hi");
+        Assert.That((await received.WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("hi"));
+    }
 
     [Test]
-    public async Task Withheld_heartbeats_end_the_connection_and_it_is_reopened_with_the_watch_subscribed_again()
+    public async Task Each_beat_the_broker_sends_LF_or_CR_LF_moves_the_deadline_to_the_sampling_tick_that_read_it_plus_the_grace()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var timeouts = HeartbeatTimeouts(client, broker.Clock);
+        var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
+        var beats = client.Heartbeats.TakeAsync(2);
 
-        await peer.ConnectAsync(client, heartbeat: "100,0");
-        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.SendReceiptAsync(first);
+        broker.Clock.AdvanceTo(Second);
+        await BeatAsync(connection, "\n");
+        broker.Clock.AdvanceTo(Seconds(2));
+        await BeatAsync(connection, "\r\n");
 
-        Assert.That((await timeout).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
-        Assert.That((await reconnecting).Error, Is.InstanceOf<HeartbeatTimeoutException>());
+        // The sampling tick at 2.1 s read the last beat: dead at 2.1 + 1.5 s, and not a tick before.
+        broker.Clock.AdvanceTo(Seconds(3.6) - Tick);
+        Assert.That(timeouts, Is.Empty, "the beats kept the connection");
+        Assert.That(await beats, Has.Count.EqualTo(2), "LF and CR LF both arrive as heart-beats");
+        var timedOut = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
+        broker.Clock.AdvanceTo(Seconds(3.6));
+        await timedOut;
+        Assert.That(timeouts, Is.EqualTo(new[] { Seconds(3.6) }));
+    }
 
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "replayed with the same id");
-        Assert.That(again.Headers["destination"], Is.EqualTo("/queue/a"));
-        await peer.SendReceiptAsync(again);
-        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
+    /// <summary>A beat, read and delivered before the clock moves on.</summary>
+    private static async Task BeatAsync(ScriptedConnection connection, string beat)
+    {
+        await connection.SendRawAsync(beat);
+        await connection.ClientCaughtUpAsync();
+    }
 
-        Assert.That((await received).GetBodyText(), Is.EqualTo("hi"));
+    [Test]
+    public async Task A_reader_held_by_a_slow_observer_is_no_sign_of_a_dead_broker()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var timeouts = HeartbeatTimeouts(client, broker.Clock);
+        var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
+        using var gate = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var slow = client.Watch("/queue/slow", new SubscribeOptions { Receipt = false }).Subscribe(_ =>
+        {
+            holding.TrySetResult();
+            gate.Wait(StreamWaits.DefaultTimeout);
+        });
+        await connection.SendMessageAsync(await connection.ExpectAsync(StompCommand.Subscribe), "slow");
+        await holding.Task.WaitAsync(StreamWaits.DefaultTimeout);
+
+        broker.Clock.AdvanceTo(Seconds(10));
+        Assert.That(timeouts, Is.Empty, "the silence is the client's own while its reader is inside an observer");
+
+        gate.Set();
+        // A beat read once the observer returned: the reader is free again, and the beat is its last sign of life.
+        await BeatAsync(connection, "\n");
+        broker.Clock.AdvanceTo(Seconds(11.6) - Tick);
+        Assert.That(timeouts, Is.Empty);
+        var timedOut = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
+        broker.Clock.AdvanceTo(Seconds(11.6));
+        await timedOut;
+        Assert.That(timeouts, Is.EqualTo(new[] { Seconds(11.6) }));
+    }
+
+    [Test]
+    public async Task An_idle_client_beats_once_eight_tenths_of_the_interval_passed_unwritten_at_the_next_sampling_tick()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(Second, TimeSpan.Zero) });
+        var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "0,1000");
+
+        // The sampling tick at 0.1 s saw the last write (CONNECT): a beat is due at 0.9 s.
+        broker.Clock.AdvanceTo(Seconds(0.9) - Tick);
+        ExpectNothing(connection);
+        broker.Clock.AdvanceTo(Seconds(0.9));
+        Assert.That((await connection.ReadAnyAsync())?.IsHeartbeat, Is.True, "the beat due at 0.9 s");
+
+        // A SEND is a write: seen at 1.3 s, it puts the next beat off to 2.1 s.
+        broker.Clock.AdvanceTo(Seconds(1.25));
+        await client.SendAsync("/queue/a", "a write");
+        Assert.That((await connection.ReadAnyAsync())?.GetBodyText(), Is.EqualTo("a write"));
+        broker.Clock.AdvanceTo(Seconds(2.1) - Tick);
+        ExpectNothing(connection);
+        broker.Clock.AdvanceTo(Seconds(2.1));
+        Assert.That((await connection.ReadAnyAsync())?.IsHeartbeat, Is.True, "the beat due at 1.3 + 0.8 s");
+    }
+
+    /// <summary>
+    /// A bounded window of real time, only to show that the client wrote nothing: a beat is written by the clock's
+    /// own thread as the test advances it, and reaches the script's reader well within the window.
+    /// </summary>
+    private static void ExpectNothing(ScriptedConnection connection) =>
+        Assert.That(async () => await connection.ReadAnyAsync(TimeSpan.FromMilliseconds(200)), Throws.InstanceOf<TimeoutException>(), "a heart-beat before it was due");
+
+    [Test]
+    public async Task Reconnection_attempts_come_after_the_back_off_delays_and_not_a_tick_before()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client();
+        var attempts = 0;
+        using var counting = client.State.Where(s => s.Status == ConnectionStatus.Connecting).Subscribe(_ => Interlocked.Increment(ref attempts));
+        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => (s.Attempt, s.NextDelay)).Take(4).ToList().ToTask();
+        var first = await broker.Transport.ConnectClientAsync(client);
+
+        broker.Transport.RefuseConnections = true;
+        first.Abort();
+        // The loss is retried at once (refused), then after 1 s, 2 s and 4 s.
+        await broker.Clock.WhenScheduledAsync(Second);
+        Assert.That(attempts, Is.EqualTo(2));
+        broker.Clock.AdvanceTo(Second - Tick);
+        Assert.That(attempts, Is.EqualTo(2), "an attempt before 1 s");
+        broker.Clock.AdvanceTo(Second);
+        await broker.Clock.WhenScheduledAsync(Seconds(3));
+        Assert.That(attempts, Is.EqualTo(3));
+        broker.Clock.AdvanceTo(Seconds(3) - Tick);
+        Assert.That(attempts, Is.EqualTo(3), "an attempt before 1 + 2 s");
+        broker.Clock.AdvanceTo(Seconds(3));
+        await broker.Clock.WhenScheduledAsync(Seconds(7));
+        Assert.That(attempts, Is.EqualTo(4));
+        broker.Transport.RefuseConnections = false;
+        broker.Clock.AdvanceTo(Seconds(7) - Tick);
+        Assert.That(attempts, Is.EqualTo(4));
+        var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        broker.Clock.AdvanceTo(Seconds(7));
+        await broker.Transport.AcceptAndConnectAsync();
+        await connected;
+
+        Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new (int, TimeSpan?)[] { (1, TimeSpan.Zero), (2, Second), (3, Seconds(2)), (4, Seconds(4)) }));
+    }
+
+    [Test]
+    public async Task A_finite_Reconnect_gives_up_after_its_attempts_even_once_connected_and_fails_the_watches_and_the_queued_sends()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Reconnect = VirtualBroker.Doubling with { MaxAttempts = 3 } });
+        var first = await broker.Transport.ConnectClientAsync(client);
+        var ended = client.Watch("/queue/a", new SubscribeOptions { Receipt = false }).Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
+        await first.ExpectAsync(StompCommand.Subscribe);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+
+        broker.Transport.RefuseConnections = true;
+        first.Abort();
+        await reconnecting;
+        var queued = client.SendAsync("/queue/a", "waits");
+        await broker.Clock.WhenScheduledAsync(Second);
+        broker.Clock.AdvanceTo(Second);
+        await broker.Clock.WhenScheduledAsync(Seconds(3));
+
+        broker.Clock.AdvanceTo(Seconds(3) - Tick);
+        Assert.That((client.CurrentState.Status, queued.IsCompleted), Is.EqualTo((ConnectionStatus.Reconnecting, false)), "gave up before the third attempt");
+        var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
+        broker.Clock.AdvanceTo(Seconds(3));
+
+        Assert.That((await faulted).Error, Is.InstanceOf<StompConnectionException>());
+        var end = await ended;
+        Assert.That(end.Kind, Is.EqualTo(System.Reactive.NotificationKind.OnError));
+        Assert.That(end.Exception!.Message, Does.Contain("gave up"));
+        var lost = Assert.ThrowsAsync<StompConnectionException>(() => queued.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(lost!.Message, Does.Contain("gave up"));
+    }
+
+    [Test]
+    public async Task A_first_connect_to_nothing_gives_up_after_the_attempts_of_ConnectRetry_each_after_its_delay()
+    {
+        await using var broker = new VirtualBroker();
+        broker.Transport.RefuseConnections = true;
+        var client = broker.Client(o => o with { ConnectRetry = VirtualBroker.Doubling with { MaxAttempts = 3 } });
+        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
+
+        var connecting = client.ConnectAsync();
+        await broker.Clock.WhenScheduledAsync(Second);
+        broker.Clock.AdvanceTo(Second);
+        await broker.Clock.WhenScheduledAsync(Seconds(3));
+        broker.Clock.AdvanceTo(Seconds(3) - Tick);
+        Assert.That(connecting.IsCompleted, Is.False, "gave up before the third attempt");
+        broker.Clock.AdvanceTo(Seconds(3));
+
+        Assert.ThrowsAsync<StompConnectionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        await client.DisposeAsync();
+        Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
     }
 
     [Test]
     public async Task An_ERROR_then_the_end_of_the_connection_loses_the_frames_in_doubt_and_the_watch_is_subscribed_again()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-        var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        var received = client.Watch("/queue/a").FirstAsync().ToTask();
+        var subscribe = await first.ExpectAsync(StompCommand.Subscribe);
         var sending = client.SendAsync("/queue/b", "x", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+        await first.ExpectAsync(StompCommand.Send);
 
         // What RabbitMQ sends when an administrator closes the connection: an ERROR about no frame, then the end.
-        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "AMQP channel died"))));
-        peer.CloseClientConnection();
+        await first.SendErrorAsync("AMQP channel died");
+        first.Close();
 
         Assert.That(async () => await sending.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        var again = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That(again.Headers["id"], Is.EqualTo(first.Headers["id"]), "the watch, not ended as refused");
-        await peer.SendReceiptAsync(again);
-        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", again.Headers["id"]!)), "hi"u8.ToArray()));
-
-        Assert.That((await received).GetBodyText(), Is.EqualTo("hi"));
-    }
-
-    [Test]
-    public async Task Sends_racing_the_end_of_the_connection_wait_for_the_next_one_instead_of_failing()
-    {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-        using var stop = new CancellationTokenSource();
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await client.SendAsync("/queue/a", "x");
-                }
-                catch (StompException e)
-                {
-                    failures.Enqueue(e);
-                }
-            }
-        })).ToArray();
-
-        // The peer reads what comes, so that no send waits on a full socket when the connection ends.
-        await ExpectSendsAsync(peer, 1000).WaitAsync(StreamWaits.DefaultTimeout);
-        peer.CloseClientConnection();
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        await ExpectSendsAsync(peer, 1000).WaitAsync(StreamWaits.DefaultTimeout);
-        await stop.CancelAsync();
-        await Task.WhenAll(senders).WaitAsync(StreamWaits.DefaultTimeout);
-
-        // A send whose bytes were being flushed when the connection ended may have left: its failure is honest.
-        Assert.That(failures.OfType<ConnectionEndedException>(), Is.Empty, "every send that found the connection ended waited for the next one");
-        Assert.That(failures.Select(e => e.Message), Has.All.Contain("ended while the frame was being written"));
-    }
-
-    private static async Task ExpectSendsAsync(RawPeer peer, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            await peer.ExpectAsync(StompCommand.Send);
-        }
-    }
-
-    [Test]
-    public async Task An_idle_client_sends_heartbeats_and_the_beats_count_as_a_sign_of_life_both_ways()
-    {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        var beats = client.Heartbeats.TakeAsync(3);
-
-        await peer.ConnectAsync(client, heartbeat: "50,50");
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.That((await peer.ReadAnyAsync().WaitAsync(StreamWaits.DefaultTimeout))?.IsHeartbeat, Is.True, "the client's beat");
-            await peer.SendRawAsync(i % 2 == 0 ? "\n" : "\r\n");
-        }
-
-        Assert.That(await beats, Has.Count.EqualTo(3), "LF and CR LF beats both arrive as heart-beats");
-        Assert.That(client.IsConnected, Is.True, "beats within the deadline keep the connection");
+        var second = await broker.Transport.AcceptAndConnectAsync();
+        var again = await second.ExpectAsync(StompCommand.Subscribe);
+        Assert.That(again.Headers["id"], Is.EqualTo(subscribe.Headers["id"]), "the watch, not ended as refused");
+        await second.SendReceiptAsync(again);
+        await second.SendMessageAsync(again, "hi");
+        Assert.That((await received.WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("hi"));
     }
 
     [Test]
     public async Task A_drop_fails_pending_receipts_and_old_acks_and_queued_sends_go_out_after_the_resubscribe()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
         var delivered = new TaskCompletionSource<StompMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = client.Watch("/queue/a", new SubscribeOptions { Ack = AckMode.ClientIndividual }).Subscribe(m => delivered.TrySetResult(m));
-        var message = delivered.Task.WaitAsync(StreamWaits.DefaultTimeout);
-        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.SendReceiptAsync(subscribe);
-        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m1"), ("subscription", subscribe.Headers["id"]!), ("ack", "a1"))));
-        var old = await message;
+        var subscribe = await first.ExpectAsync(StompCommand.Subscribe);
+        await first.SendReceiptAsync(subscribe);
+        await first.SendMessageAsync(subscribe, "m1");
+        var old = await delivered.Task.WaitAsync(StreamWaits.DefaultTimeout);
         var unconfirmed = client.SendAsync("/queue/b", "before", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+        await first.ExpectAsync(StompCommand.Send);
 
         var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
-        peer.CloseClientConnection();
+        first.Abort();
         var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
         await reconnecting;
 
+        var second = await broker.Transport.AcceptAsync();
         var queued = client.SendAsync("/queue/b", "while offline");
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        var resubscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        await second.AnswerConnectAsync();
+        var resubscribe = await second.ExpectAsync(StompCommand.Subscribe);
         Assert.That(resubscribe.Headers["id"], Is.EqualTo(subscribe.Headers["id"]));
-        var send = await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+        var send = await second.ExpectAsync(StompCommand.Send);
         Assert.That(send.GetBodyText(), Is.EqualTo("while offline"), "the queued SEND follows the SUBSCRIBE");
         await queued.WaitAsync(StreamWaits.DefaultTimeout);
 
@@ -178,148 +293,259 @@ public class ReconnectionTests
     }
 
     [Test]
+    public async Task Sends_made_offline_go_out_in_order_and_one_lost_with_the_next_connection_goes_first_on_the_one_after()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var first = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        first.Abort();
+        await reconnecting;
+        var second = await broker.Transport.AcceptAsync();
+        var sends = new[] { "a", "b", "c" }.Select(body => client.SendAsync("/queue/q", body)).ToList();
+
+        // The second connection ends as its drain hands over the first queued SEND: a heart-beat timeout, in virtual
+        // time, from inside the client's own Sent (the drain's thread), before the SEND is written. The clock moves
+        // once the reader is done with CONNECTED: a reader still delivering is a sign of life.
+        var ended = 0;
+        using var cut = client.Sent.Where(f => f.Command == StompCommand.Send).Subscribe(_ =>
+        {
+            if (Interlocked.Exchange(ref ended, 1) == 0)
+            {
+                second.ClientCaughtUpAsync().GetAwaiter().GetResult();
+                broker.Clock.AdvanceBy(Seconds(2));
+            }
+        });
+        await second.AnswerConnectAsync(heartbeat: "1000,0");
+        var third = await broker.Transport.AcceptAndConnectAsync();
+
+        var written = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            written.Add((await third.ExpectAsync(StompCommand.Send)).GetBodyText());
+        }
+
+        Assert.That(written, Is.EqualTo(new[] { "a", "b", "c" }), "the SEND lost while draining waits at the head of the queue");
+        Assert.That(async () => await Task.WhenAll(sends).WaitAsync(StreamWaits.DefaultTimeout), Throws.Nothing, "no send fails for a connection lost while it waited");
+    }
+
+    [Test]
+    public async Task A_send_made_while_the_watches_are_subscribed_again_waits_behind_their_SUBSCRIBEs_and_the_queued_sends()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        using var gate = new ManualResetEventSlim();
+        var resubscribing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        // The header factory runs as the SUBSCRIBE is built: on the second connection it holds the resumption there.
+        using var watch = client.Watch("/queue/w", new SubscribeOptions
+        {
+            Receipt = false,
+            HeadersFactory = () =>
+            {
+                if (Interlocked.Increment(ref calls) == 2)
+                {
+                    resubscribing.TrySetResult();
+                    gate.Wait(StreamWaits.DefaultTimeout);
+                }
+
+                return StompHeaders.Empty;
+            },
+        }).Subscribe(_ => { });
+        await first.ExpectAsync(StompCommand.Subscribe);
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        first.Abort();
+        await reconnecting;
+        var queued = client.SendAsync("/queue/q", "queued");
+        var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        var second = await broker.Transport.AcceptAndConnectAsync();
+        await connected;
+        await resubscribing.Task.WaitAsync(StreamWaits.DefaultTimeout);
+
+        var late = client.SendAsync("/queue/q", "late");
+        gate.Set();
+
+        Assert.That((await second.ReadFrameAsync())?.Command, Is.EqualTo(StompCommand.Subscribe));
+        Assert.That((await second.ReadFrameAsync())?.GetBodyText(), Is.EqualTo("queued"));
+        Assert.That((await second.ReadFrameAsync())?.GetBodyText(), Is.EqualTo("late"));
+        await Task.WhenAll(queued, late).WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
+    public async Task A_send_made_while_resubscribing_with_nothing_queued_still_follows_the_SUBSCRIBE()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        using var gate = new ManualResetEventSlim();
+        var resubscribing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        using var watch = client.Watch("/queue/w", new SubscribeOptions
+        {
+            Receipt = false,
+            HeadersFactory = () =>
+            {
+                if (Interlocked.Increment(ref calls) == 2)
+                {
+                    resubscribing.TrySetResult();
+                    gate.Wait(StreamWaits.DefaultTimeout);
+                }
+
+                return StompHeaders.Empty;
+            },
+        }).Subscribe(_ => { });
+        await first.ExpectAsync(StompCommand.Subscribe);
+        first.Abort();
+        var second = await broker.Transport.AcceptAndConnectAsync();
+        await resubscribing.Task.WaitAsync(StreamWaits.DefaultTimeout);
+
+        var late = client.SendAsync("/queue/q", "late");
+        gate.Set();
+
+        Assert.That((await second.ReadFrameAsync())?.Command, Is.EqualTo(StompCommand.Subscribe));
+        Assert.That((await second.ReadFrameAsync())?.GetBodyText(), Is.EqualTo("late"));
+        await late.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
+    public async Task DisconnectAsync_fails_the_sends_still_waiting_for_a_connection()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        broker.Transport.RefuseConnections = true;
+        first.Abort();
+        await reconnecting;
+        var queued = new[] { client.SendAsync("/queue/q", "1"), client.SendAsync("/queue/q", "2", new SendOptions { Receipt = true }) };
+
+        await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+
+        foreach (var send in queued)
+        {
+            var failed = Assert.ThrowsAsync<StompConnectionException>(() => send.WaitAsync(StreamWaits.DefaultTimeout));
+            Assert.That(failed!.Message, Does.Contain("disconnected before the frame could be sent"));
+        }
+
+        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+    }
+
+    [Test]
+    public async Task The_offline_queue_is_bounded_in_size_and_each_frame_in_time_from_its_own_send()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync(o => o with
+        {
+            OfflineQueueLimit = 2,
+            OfflineTimeout = Seconds(30),
+            Reconnect = VirtualBroker.Doubling with { InitialDelay = TimeSpan.FromHours(1) },
+        });
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        broker.Transport.RefuseConnections = true;
+        first.Abort();
+        await reconnecting;
+
+        var one = client.SendAsync("/queue/a", "1");
+        broker.Clock.AdvanceTo(Seconds(10));
+        var two = client.SendAsync("/queue/a", "2");
+        var full = Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "3"));
+        Assert.That(full!.Message, Does.Contain("OfflineQueueLimit"));
+
+        broker.Clock.AdvanceTo(Seconds(30) - Tick);
+        Assert.That(one.IsCompleted, Is.False, "timed out before OfflineTimeout");
+        broker.Clock.AdvanceTo(Seconds(30));
+        var late = Assert.ThrowsAsync<StompTimeoutException>(() => one.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(late!.Message, Does.Contain("OfflineTimeout"));
+        broker.Clock.AdvanceTo(Seconds(40) - Tick);
+        Assert.That(two.IsCompleted, Is.False, "each frame has its own deadline");
+        broker.Clock.AdvanceTo(Seconds(40));
+        Assert.ThrowsAsync<StompTimeoutException>(() => two.WaitAsync(StreamWaits.DefaultTimeout));
+    }
+
+    [Test]
     public async Task A_refused_login_on_reconnect_is_final_and_ends_every_watch_with_the_reason()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
         var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
-        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout));
+        await first.SendReceiptAsync(await first.ExpectAsync(StompCommand.Subscribe));
         var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
 
-        peer.CloseClientConnection();
-        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Access refused for user 'guest'"))));
-        peer.CloseClientConnection();
+        first.Close();
+        var second = await broker.Transport.AcceptAsync();
+        await second.ExpectAsync(StompCommand.Connect);
+        await second.SendErrorAsync("Access refused for user 'guest'");
+        second.Close();
 
         Assert.That((await faulted).Error, Is.InstanceOf<StompErrorException>());
         var end = await ended;
         Assert.That(end.Exception?.Message, Does.Contain("Access refused"));
         Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "x"));
+        Assert.That(broker.Transport.ConnectionCount, Is.EqualTo(2), "a refused login is not retried");
     }
 
     [Test]
     public async Task With_OfflineSends_Fail_a_send_while_reconnecting_fails_at_once()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { OfflineSends = OfflineSends.Fail, Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
-
-        peer.CloseClientConnection();
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync(o => o with { OfflineSends = OfflineSends.Fail });
+        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        broker.Transport.RefuseConnections = true;
+        first.Abort();
         await reconnecting;
 
         Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "x"));
     }
 
     [Test]
-    public async Task A_first_connect_to_nothing_gives_up_after_the_attempts_of_ConnectRetry()
-    {
-        int port;
-        await using (var closed = new RawPeer())
-        {
-            port = closed.Endpoint.Port;
-        }
-
-        await using var client = new StompClient(new StompClientOptions
-        {
-            Endpoints = [new("127.0.0.1", port)],
-            ConnectRetry = Fast with { MaxAttempts = 3 },
-        });
-        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
-
-        Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
-        await client.DisposeAsync();
-        Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
-    }
-
-    [Test]
-    public async Task Disposing_while_reconnecting_completes_promptly_and_ends_every_stream()
-    {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
-        await peer.ConnectAsync(client);
-        var watchEnded = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind == System.Reactive.NotificationKind.OnCompleted);
-        var stateEnded = client.State.LastAsync().ToTask();
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
-        peer.CloseClientConnection();
-        await reconnecting;
-
-        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
-
-        await watchEnded;
-        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
-    }
-
-    [Test]
-    public async Task Failover_walks_the_endpoint_list_past_an_endpoint_that_refuses_TCP()
-    {
-        int closedPort;
-        await using (var closed = new RawPeer())
-        {
-            closedPort = closed.Endpoint.Port;
-        }
-
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Endpoints = [new("127.0.0.1", closedPort), peer.Endpoint], PreferLocalhost = false });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-
-        await peer.ConnectAsync(client);
-
-        Assert.That(client.CurrentState.Endpoint, Is.EqualTo(peer.Endpoint));
-    }
-
-    [Test]
     public async Task A_watchs_header_factory_is_evaluated_again_for_every_SUBSCRIBE()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
         var calls = 0;
         using var watch = client.Watch("/queue/a", new SubscribeOptions
         {
-            HeadersFactory = () => StompHeaders.Create(("x-generation", (++calls).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            HeadersFactory = () => StompHeaders.Create(("x-generation", Interlocked.Increment(ref calls).ToString(System.Globalization.CultureInfo.InvariantCulture))),
         }).Subscribe(_ => { });
-        var first = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.SendReceiptAsync(first);
+        var one = await first.ExpectAsync(StompCommand.Subscribe);
+        await first.SendReceiptAsync(one);
 
-        peer.CloseClientConnection();
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        var second = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        first.Close();
+        var second = await broker.Transport.AcceptAndConnectAsync();
+        var two = await second.ExpectAsync(StompCommand.Subscribe);
 
-        Assert.That((first.Headers["x-generation"], second.Headers["x-generation"]), Is.EqualTo(("1", "2")));
+        Assert.That((one.Headers["x-generation"], two.Headers["x-generation"]), Is.EqualTo(("1", "2")));
     }
 
     [Test]
-    public async Task The_offline_queue_is_bounded_in_size_and_each_frame_in_time()
+    public async Task A_ConnectAsync_whose_token_is_cancelled_ends_its_wait_and_one_cancelled_before_opens_nothing()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with
+        await using var broker = new VirtualBroker();
+        var client = broker.Client();
+        using var before = new CancellationTokenSource();
+        await before.CancelAsync();
+        Assert.That(async () => await client.ConnectAsync(before.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That((broker.Transport.ConnectionCount, client.CurrentState.Status), Is.EqualTo((0, ConnectionStatus.Disconnected)), "nothing was opened");
+
+        using var during = new CancellationTokenSource();
+        var connecting = client.ConnectAsync(during.Token);
+        var connection = await broker.Transport.AcceptAsync();
+        await connection.ExpectAsync(StompCommand.Connect);
+        await during.CancelAsync();
+
+        Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task A_host_naming_this_machine_is_tried_on_127_0_0_1_first_unless_TryLoopbackConnect_is_off()
+    {
+        var machine = System.Net.Dns.GetHostName();
+        foreach (var (tryLoopback, expected) in new[] { (true, "127.0.0.1"), (false, machine) })
         {
-            OfflineQueueLimit = 2,
-            OfflineTimeout = TimeSpan.FromMilliseconds(300),
-            Reconnect = Fast with { InitialDelay = TimeSpan.FromHours(1) },
-        });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.NextDelay is not null);
-        peer.CloseClientConnection();
-        // The retry after the drop fails at once (nobody accepts), which schedules the hour-long back-off.
-        await peer.DisposeAsync();
-        await reconnecting;
+            await using var broker = new VirtualBroker();
+            var client = broker.Client(o => o with { Endpoints = [new(machine, 61613)], TryLoopbackConnect = tryLoopback });
 
-        var first = client.SendAsync("/queue/a", "1");
-        var second = client.SendAsync("/queue/a", "2");
-        var full = Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync("/queue/a", "3"));
-        Assert.That(full!.Message, Does.Contain("OfflineQueueLimit"));
+            await broker.Transport.ConnectClientAsync(client);
 
-        var late = Assert.ThrowsAsync<StompTimeoutException>(() => first.WaitAsync(StreamWaits.DefaultTimeout));
-        Assert.That(late!.Message, Does.Contain("OfflineTimeout"));
-        Assert.ThrowsAsync<StompTimeoutException>(() => second.WaitAsync(StreamWaits.DefaultTimeout));
+            Assert.That(client.CurrentState.Endpoint, Is.EqualTo(new Rx.Stomp.Transport.StompEndpoint(expected, 61613)), $"TryLoopbackConnect = {tryLoopback}");
+        }
     }
 }

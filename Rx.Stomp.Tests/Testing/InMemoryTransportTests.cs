@@ -66,6 +66,24 @@ public class InMemoryTransportTests
     }
 
     [Test]
+    public async Task The_script_knows_when_the_client_has_delivered_all_it_was_sent()
+    {
+        await using var broker = new InMemoryTransport();
+        await using var client = Client(broker, new TestScheduler());
+        var connection = await broker.ConnectClientAsync(client);
+        using var gate = new ManualResetEventSlim();
+        using var held = client.Watch("/queue/a", new SubscribeOptions { Receipt = false }).Subscribe(_ => gate.Wait(StreamWaits.DefaultTimeout));
+        var subscribe = await connection.ExpectAsync(StompCommand.Subscribe);
+        await connection.ClientCaughtUpAsync();
+
+        await connection.SendMessageAsync(subscribe, "held");
+
+        Assert.That(() => connection.ClientCaughtUpAsync(TimeSpan.FromMilliseconds(200)), Throws.InstanceOf<TimeoutException>(), "not while an observer holds the message");
+        gate.Set();
+        await connection.ClientCaughtUpAsync();
+    }
+
+    [Test]
     public async Task Garbage_from_the_script_is_a_protocol_error_and_the_client_reconnects()
     {
         await using var broker = new InMemoryTransport();
