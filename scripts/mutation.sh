@@ -8,7 +8,8 @@
 #
 # Not in the run: the tests in category ExternalBroker (RabbitMQ, ActiveMQ), and those that run rxstomp or dotnet as a
 # child process (Samples/RxStomp*, Packaging, Readme/NewTestProject): the child loads its own copy of the library,
-# where no mutant is ever active, so they could only slow the run down.
+# where no mutant is ever active, so they could only slow the run down. Nor the RabbitMQ-only test that the embedded
+# broker's fixture skips at run time: Stryker takes a test skipped at run time for a failed initial run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +30,8 @@ dotnet dotnet-stryker \
   --project Rx.Stomp.csproj \
   --configuration Release \
   --concurrency "${STRYKER_CONCURRENCY:-1}" \
-  --test-case-filter "TestCategory!=ExternalBroker&FullyQualifiedName!~Rx.Stomp.Tests.Samples.RxStomp&FullyQualifiedName!~Rx.Stomp.Tests.Packaging&FullyQualifiedName!~NewTestProject" \
+  --test-case-filter "TestCategory!=ExternalBroker&FullyQualifiedName!~Rx.Stomp.Tests.Samples.RxStomp&FullyQualifiedName!~Rx.Stomp.Tests.Packaging&FullyQualifiedName!~NewTestProject&Name!=A_request_through_a_temporary_reply_queue_gets_its_reply" \
   --reporter Progress --reporter Html --reporter Json --reporter Markdown --reporter ClearText \
-  --skip-version-check \
+  --skip-version-check --log-to-file \
   --output ../StrykerOutput/"$(date +%Y%m%d-%H%M%S)" \
   "${mutate[@]}"
