@@ -81,34 +81,59 @@ public class ListenerTests
     }
 
     [Test]
-    public async Task An_error_frame_a_lost_connection_and_the_reconnection_reach_the_listener()
+    public async Task The_listener_hears_connected_before_ConnectAsync_returns_so_before_anything_its_caller_sends()
     {
-        await using var broker = await StompBroker.StartAsync();
-        await using var client = await Embedded.ConnectAsync(broker);
+        await using var broker = new VirtualBroker();
+        var client = broker.Client();
+        Task? connecting = null;
+        var completedDuringDelivery = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Subscribed before the listener, this observer holds the delivery of CONNECTED: were ConnectAsync to return
+        // before the frame is delivered, it would return now, and its caller's SUBSCRIBE would reach the listener
+        // first. The window only shows that it does not return (it never can, while CONNECTED is being delivered).
+        using var holding = client.Frames.Where(f => f.Command == StompCommand.Connected).Subscribe(_ =>
+            completedDuringDelivery.TrySetResult(Task.WhenAny(connecting!).Wait(TimeSpan.FromMilliseconds(500))));
         using var journal = new Journal();
         client.SetListener("journal", journal);
-        var reconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
 
-        broker.Faults.SendErrorToAll("maintenance");
-        await reconnected;
+        connecting = client.ConnectAsync();
+        await broker.Transport.AcceptAndConnectAsync();
+        await connecting.WaitAsync(StreamWaits.DefaultTimeout);
+        using var watch = client.Watch("/queue/l", new SubscribeOptions { Receipt = false }).Subscribe(_ => { });
 
-        await journal.Lines.WhenAsync(l => l == "error maintenance");
-        await journal.Lines.WhenAsync(l => l == "disconnected");
+        Assert.That(await completedDuringDelivery.Task.WaitAsync(StreamWaits.DefaultTimeout), Is.False, "ConnectAsync returned while CONNECTED was still being delivered");
+        Assert.That(await journal.Lines.TakeAsync(4), Is.EqualTo(new[] { "connecting localhost:61613", "send CONNECT", "connected 1.2", "send SUBSCRIBE" }));
+    }
+
+    [Test]
+    public async Task An_error_frame_a_lost_connection_and_the_reconnection_reach_the_listener()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        using var journal = new Journal();
+        client.SetListener("journal", journal);
+        var lines = journal.Lines.TakeAsync(4);
+
+        await first.SendErrorAsync("maintenance");
+        first.Close();
+        await broker.Transport.AcceptAndConnectAsync();
+
+        Assert.That(await lines, Is.EqualTo(new[] { "error maintenance", "disconnected", "receiver-loop-completed", "connecting localhost:61613" }));
         await journal.Lines.WhenAsync(l => l == "connected 1.2");
     }
 
     [Test]
     public async Task Heart_beats_and_their_timeout_reach_the_listener()
     {
-        await using var broker = await StompBroker.StartAsync();
-        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
+        await using var broker = new VirtualBroker();
+        var (client, connection) = await broker.ConnectAsync(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
         using var journal = new Journal();
         client.SetListener("journal", journal);
 
-        await journal.Lines.WhenAsync(l => l == "heartbeat");
-        broker.Faults.PauseHeartbeats();
-        await journal.Lines.WhenAsync(l => l == "heartbeat-timeout");
-        await journal.Lines.WhenAsync(l => l == "disconnected");
+        await connection.SendHeartbeatAsync();
+        await connection.ClientCaughtUpAsync();
+        broker.Clock.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        Assert.That(await journal.Lines.TakeAsync(3), Is.EqualTo(new[] { "heartbeat", "heartbeat-timeout", "disconnected" }));
     }
 
     [Test]
