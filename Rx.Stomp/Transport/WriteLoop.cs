@@ -94,7 +94,17 @@ internal sealed class WriteLoop
                 throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
             }
 
-            var inline = TryWriteInline(frame, contentLength);
+            bool inline;
+            try
+            {
+                inline = TryWriteInline(frame, contentLength);
+            }
+            catch (StompConnectionException e)
+            {
+                // A failed write is the task's failure, as any other I/O failure of an asynchronous call.
+                return ValueTask.FromException(e);
+            }
+
             _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
             if (inline)
