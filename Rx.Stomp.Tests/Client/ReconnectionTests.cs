@@ -3,7 +3,9 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
 using Rx.Stomp.Tests.Support;
+using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Tests.Client;
 
@@ -545,7 +547,86 @@ public class ReconnectionTests
 
             await broker.Transport.ConnectClientAsync(client);
 
-            Assert.That(client.CurrentState.Endpoint, Is.EqualTo(new Rx.Stomp.Transport.StompEndpoint(expected, 61613)), $"TryLoopbackConnect = {tryLoopback}");
+            Assert.That(client.CurrentState.Endpoint, Is.EqualTo(new StompEndpoint(expected, 61613)), $"TryLoopbackConnect = {tryLoopback}");
         }
+    }
+
+    // On real sockets, where the socket is the subject.
+
+    [Test]
+    public async Task Failover_walks_the_endpoint_list_past_an_endpoint_that_refuses_TCP()
+    {
+        int closedPort;
+        await using (var closed = new RawPeer())
+        {
+            closedPort = closed.Endpoint.Port;
+        }
+
+        await using var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [new("127.0.0.1", closedPort), peer.Endpoint], PreferLocalhost = false });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+
+        await peer.ConnectAsync(client);
+
+        Assert.That(client.CurrentState.Endpoint, Is.EqualTo(peer.Endpoint));
+    }
+
+    [Test]
+    public async Task A_send_that_finds_its_connection_ended_before_the_end_is_taken_in_waits_and_goes_out_on_the_next_one()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 } });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        using var gate = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var held = client.Watch("/queue/hold", new SubscribeOptions { Receipt = false }).Subscribe(_ =>
+        {
+            holding.TrySetResult();
+            gate.Wait(StreamWaits.DefaultTimeout);
+        });
+        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/hold"), ("message-id", "m"), ("subscription", subscribe.Headers["id"]!))));
+        await holding.Task.WaitAsync(StreamWaits.DefaultTimeout);
+
+        // The reader is held inside the watch: the client cannot take the end of the connection in. The peer closes
+        // it; the client's writes fail (a write whose bytes may have left fails honestly), then the connection ends
+        // for writing, and a send that finds it so waits for the end to be taken in.
+        peer.CloseClientConnection();
+        var failures = new List<Exception>();
+        Task? racing = null;
+        // The connection ends for writing once the writer has taken its failure in, on the pool: sends fail until then.
+        using var limit = new CancellationTokenSource(StreamWaits.DefaultTimeout);
+        while (racing is null && !limit.IsCancellationRequested)
+        {
+            Task send;
+            try
+            {
+                send = client.SendAsync("/queue/a", "raced");
+            }
+            catch (StompException e)
+            {
+                Assert.Fail($"SendAsync threw instead of failing its task: {e.Message}");
+                throw;
+            }
+
+            // A window only to show that this send does not complete; one that fails or goes out does so at once.
+            if (await Task.WhenAny(send, Task.Delay(TimeSpan.FromMilliseconds(300))) != send)
+            {
+                racing = send;
+            }
+            else if (send.Exception?.InnerException is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
+        Assert.That(racing, Is.Not.Null, "a send met the connection ended for writing");
+        Assert.That(failures, Has.None.InstanceOf<ConnectionEndedException>(), "a send that wrote nothing is never failed for it");
+        gate.Set();
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        Assert.That((await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout)).Headers["destination"], Is.EqualTo("/queue/hold"));
+        Assert.That((await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("raced"));
+        await racing!.WaitAsync(StreamWaits.DefaultTimeout);
     }
 }

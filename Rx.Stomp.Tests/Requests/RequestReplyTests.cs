@@ -26,15 +26,17 @@ public class RequestReplyTests
         await using var broker = await StompBroker.StartAsync();
         await using var server = await Embedded.ConnectAsync(broker);
         await using var client = await Embedded.ConnectAsync(broker);
-        var served = new List<StompMessage>();
-        using var serving = await broker.SubscribedAsync("/queue/upper", server.Replies("/queue/upper", Upper), System.Reactive.Observer.Create<StompMessage>(served.Add));
+        using var served = new System.Reactive.Subjects.ReplaySubject<StompMessage>();
+        using var serving = await broker.SubscribedAsync("/queue/upper", server.Replies("/queue/upper", Upper), served);
 
         var reply = await client.RequestAsync("/queue/upper", "hello"u8.ToArray(), ReplyQueue);
+        // Replies emits a request once its reply is sent: the reply may arrive first.
+        var request = await served.WhenAsync(_ => true);
 
         Assert.That(reply.Text(), Is.EqualTo("HELLO"));
         Assert.That(reply.Destination, Is.EqualTo("/queue/replies"));
-        Assert.That(reply.CorrelationId(), Is.EqualTo(served.Single().CorrelationId()).And.Not.Null);
-        Assert.That(served.Single().ReplyTo(), Is.EqualTo("/queue/replies"));
+        Assert.That(reply.CorrelationId(), Is.EqualTo(request.CorrelationId()).And.Not.Null);
+        Assert.That(request.ReplyTo(), Is.EqualTo("/queue/replies"));
     }
 
     [Test]
