@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
@@ -11,10 +12,15 @@ namespace Rx.Stomp.Tests.Broker;
 /// <summary>StompClient end to end against the embedded broker, faults included.</summary>
 public class BrokerClientTests
 {
-    private static StompClientOptions Options(StompBroker broker) => Embedded.Options(broker);
+    /// <summary>
+    /// Options that reach <paramref name="broker"/> on a virtual clock that nothing moves: a lost connection is opened
+    /// again at once (the first attempt after a loss waits for no delay), and no timer of the client's runs on the
+    /// wall clock.
+    /// </summary>
+    private static StompClientOptions Options(StompBroker broker) => Embedded.Options(broker) with { Scheduler = new TestScheduler() };
 
     private static Task<StompClient> ConnectAsync(StompBroker broker, Func<StompClientOptions, StompClientOptions>? configure = null) =>
-        Embedded.ConnectAsync(broker, configure);
+        Embedded.ConnectAsync(broker, o => (configure ?? (c => c))(o with { Scheduler = new TestScheduler() }));
 
     /// <summary>Subscribes <paramref name="observer"/> to a watch and returns once the broker has the subscription.</summary>
     private static async Task<IDisposable> WatchAsync(StompBroker broker, StompClient client, string destination, IObserver<StompMessage> observer, SubscribeOptions? options = null)
@@ -242,30 +248,14 @@ public class BrokerClientTests
     }
 
     [Test]
-    public async Task Withheld_broker_heart_beats_make_the_client_reconnect()
-    {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
-        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)) });
-        await client.Heartbeats.TakeAsync(2);
-        var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
-        var firstSession = client.CurrentState.Session;
-        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
-
-        broker.Faults.PauseHeartbeats();
-
-        Assert.That((await timeout).Exception, Is.InstanceOf<HeartbeatTimeoutException>());
-        broker.Faults.ResumeHeartbeats();
-        await back;
-        await client.Heartbeats.TakeAsync(2);
-    }
-
-    [Test]
     public async Task Beating_clients_stay_connected_to_a_broker_that_enforces_heart_beats()
     {
-        // A second: on a loaded machine a shorter beat can be missed by a stalled process, which is not what this tests.
+        // On the wall clock: the embedded broker's enforcement over real sockets is the subject, and no observable says
+        // when the broker has read a beat, which a virtual clock would need before moving on. A second: on a loaded
+        // machine a shorter beat can be missed by a stalled process, which is not what this tests.
         var interval = TimeSpan.FromSeconds(1);
         await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(interval, interval) });
-        await using var client = await ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(interval, interval) });
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(interval, interval) });
         var changes = new List<ConnectionState>();
         using var recording = client.State.Skip(1).Subscribe(changes.Add);
 
@@ -273,18 +263,6 @@ public class BrokerClientTests
 
         Assert.That(changes, Is.Empty, "four beats in, still on the first connection");
         Assert.That(broker.ConnectionCount, Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task A_refused_connect_fails_ConnectAsync_with_the_broker_s_message()
-    {
-        await using var broker = await StompBroker.StartAsync();
-        broker.Faults.RefuseConnects(1, "Not today");
-        await using var client = new StompClient(Options(broker));
-
-        var refused = Assert.ThrowsAsync<StompErrorException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
-
-        Assert.That(refused!.BrokerMessage, Is.EqualTo("Not today"));
     }
 
     [Test]
@@ -510,17 +488,19 @@ public class BrokerClientTests
         await using var producer = await ConnectAsync(broker);
         await using var consumer = await ConnectAsync(broker);
         var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed);
-        var all = consumer.Watch("/queue/bulk").Select(m => m.Body.Length).Take(Count).Count().ToTask();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Each body is its number: a message lost, repeated or overtaken shows as the first number out of place.
+        var outOfPlace = consumer.Watch("/queue/bulk")
+            .Select((m, i) => (Expected: i, Got: int.Parse(m.GetBodyText(), System.Globalization.CultureInfo.InvariantCulture)))
+            .Take(Count)
+            .FirstOrDefaultAsync(n => n.Expected != n.Got)
+            .ToTask();
         await subscribed;
 
-        var body = new byte[100];
         for (var i = 0; i < Count; i++)
         {
-            await producer.SendAsync("/queue/bulk", body);
+            await producer.SendAsync("/queue/bulk", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        Assert.That(await all.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(Count));
-        TestContext.Out.WriteLine($"{Count} messages in {clock.Elapsed.TotalSeconds:0.00} s: {Count / clock.Elapsed.TotalSeconds:0} msg/s");
+        Assert.That(await outOfPlace.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(default((int, int))), "(position, body) of the first message out of place");
     }
 }

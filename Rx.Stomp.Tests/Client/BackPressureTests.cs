@@ -57,6 +57,7 @@ public class BackPressureTests
         while (written < Offered)
         {
             pending = peer.WriteRawAsync(frame);
+            // A window only to show that the write does not complete: nothing can be awaited for "the sender is stuck".
             if (await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(2))) != pending)
             {
                 break;

@@ -1,89 +1,90 @@
-using Microsoft.Reactive.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
-using Rx.Stomp.Reactive;
 using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
 
-/// <summary>Nothing waits forever: silent servers and missing receipts end in bounded, virtual time.</summary>
+/// <summary>
+/// Nothing waits forever: a silent server, a missing receipt, an unanswered DISCONNECT each end at their deadline on
+/// the client's clock (virtual here), and not a tick before.
+/// </summary>
 public class ConnectTimeoutTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
 
     [Test]
     public async Task A_server_that_never_answers_CONNECT_times_out_at_the_deadline()
     {
-        await using var peer = new RawPeer();
-        var scheduler = new TestScheduler();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ConnectTimeout = TimeSpan.FromSeconds(5), ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 } });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { ConnectTimeout = TimeSpan.FromSeconds(5) });
 
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Guard);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Guard);
+        var connection = await broker.Transport.AcceptAsync();
+        await connection.ExpectAsync(StompCommand.Connect);
+        await broker.Clock.WhenScheduledAsync(TimeSpan.FromSeconds(5));
 
-        scheduler.AdvanceBy(TimeSpan.FromSeconds(4.9).Ticks);
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(5) - Tick);
         Assert.That(connecting.IsCompleted, Is.False, "gave up before the deadline");
-        scheduler.AdvanceBy(TimeSpan.FromSeconds(0.1).Ticks);
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(5));
 
-        var error = Assert.ThrowsAsync<StompTimeoutException>(() => connecting.WaitAsync(Guard));
+        var error = Assert.ThrowsAsync<StompTimeoutException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.Contain("No CONNECTED"));
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]
     public async Task DISCONNECT_without_a_receipt_closes_after_the_disconnect_timeout()
     {
-        await using var peer = new RawPeer();
-        var scheduler = new TestScheduler();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, DisconnectTimeout = TimeSpan.FromSeconds(3) });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var broker = new VirtualBroker();
+        var (client, connection) = await broker.ConnectAsync(o => o with { DisconnectTimeout = TimeSpan.FromSeconds(3) });
+        connection.AnswersDisconnect = false;
 
         var disconnecting = client.DisconnectAsync();
-        var disconnect = await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(Guard);
+        var disconnect = await connection.ExpectAsync(StompCommand.Disconnect);
         Assert.That(disconnect.Headers["receipt"], Is.Not.Null, "DISCONNECT must ask for a receipt");
+        await broker.Clock.WhenScheduledAsync(TimeSpan.FromSeconds(3));
 
-        scheduler.AdvanceBy(TimeSpan.FromSeconds(2.9).Ticks);
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(3) - Tick);
         Assert.That(disconnecting.IsCompleted, Is.False, "closed before the receipt had its time");
-        scheduler.AdvanceBy(TimeSpan.FromSeconds(0.1).Ticks);
-        await disconnecting.WaitAsync(Guard);
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(3));
+        await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
-        Assert.That(await peer.ReadFrameAsync().WaitAsync(Guard), Is.Null, "nothing may follow DISCONNECT, and the socket closes");
+        Assert.That(await connection.ReadFrameAsync(), Is.Null, "nothing may follow DISCONNECT, and the connection closes");
     }
 
     [Test]
     public async Task A_receipt_that_never_comes_fails_the_send_at_the_receipt_timeout()
     {
-        await using var peer = new RawPeer();
-        var scheduler = new TestScheduler();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ReceiptTimeout = TimeSpan.FromSeconds(7) });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var broker = new VirtualBroker();
+        var (client, connection) = await broker.ConnectAsync(o => o with { ReceiptTimeout = TimeSpan.FromSeconds(7) });
 
         var sending = client.SendAsync("/queue/a", "x", new SendOptions { Receipt = true });
-        await peer.ExpectAsync(StompCommand.Send).WaitAsync(Guard);
-        scheduler.AdvanceBy(TimeSpan.FromSeconds(7).Ticks);
+        await connection.ExpectAsync(StompCommand.Send);
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(7) - Tick);
+        Assert.That(sending.IsCompleted, Is.False, "failed before the receipt had its time");
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(7));
 
-        Assert.ThrowsAsync<StompTimeoutException>(() => sending.WaitAsync(Guard));
+        var late = Assert.ThrowsAsync<StompTimeoutException>(() => sending.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(late!.Message, Does.Contain("No RECEIPT"));
         Assert.That(client.IsConnected, Is.True, "a late receipt is the send's failure, not the connection's");
     }
 
     [Test]
-    public async Task A_refused_CONNECT_surfaces_the_brokers_message_and_never_hangs()
+    public async Task A_refused_CONNECT_surfaces_the_brokers_message_is_final_and_never_hangs()
     {
-        await using var peer = new RawPeer();
-        await using var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(o => o with { ConnectRetry = VirtualBroker.Doubling with { MaxAttempts = 3 } });
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(Guard);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(Guard);
-        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "Virtual host '127.0.0.1' access denied"))));
-        peer.CloseClientConnection();
+        var connection = await broker.Transport.AcceptAsync();
+        await connection.ExpectAsync(StompCommand.Connect);
+        await connection.SendErrorAsync("Virtual host '127.0.0.1' access denied");
+        connection.Close();
 
-        var error = Assert.ThrowsAsync<StompErrorException>(() => connecting.WaitAsync(Guard));
-        Assert.That(error!.Message, Does.Contain("Virtual host '127.0.0.1' access denied"));
+        var error = Assert.ThrowsAsync<StompErrorException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(error!.BrokerMessage, Is.EqualTo("Virtual host '127.0.0.1' access denied"));
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(broker.Transport.ConnectionCount, Is.EqualTo(1), "a refused login is not retried, whatever ConnectRetry allows");
     }
 }

@@ -8,9 +8,10 @@ using Rx.Stomp.Tests.Support;
 namespace Rx.Stomp.Tests.Client;
 
 /// <summary>
-/// Disposing the client in any state — connecting, waiting to reconnect, reconnecting, stuck in a send the peer does
-/// not read — completes within the guard, closes the socket (the peer reads its end), and ends every stream and every
-/// watch with OnCompleted or OnError.
+/// Disposing the client in any state — connecting, waiting to reconnect, reconnecting, waiting for the DISCONNECT
+/// receipt, stuck in a send the peer does not read — completes within the guard, closes the connection (the peer reads
+/// its end), and ends every stream and every watch with OnCompleted or OnError. The client's own deadlines run on a
+/// virtual clock over the in-memory transport; the stuck send needs a real socket whose buffers fill.
 /// </summary>
 public class DisposalTests
 {
@@ -57,54 +58,91 @@ public class DisposalTests
         }
     }
 
-    [Test]
-    public async Task Disposing_while_connecting_ends_the_connect_the_socket_and_every_stream()
+    /// <summary>The same, for a client of the in-memory transport on a virtual clock.</summary>
+    private static StompClientOptions Options(VirtualBroker broker) => broker.Options with
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer));
+        ConnectTimeout = Never,
+        ReceiptTimeout = Never,
+        DisconnectTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    [Test]
+    public async Task Disposing_while_connecting_ends_the_connect_the_connection_and_every_stream()
+    {
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(_ => Options(broker));
         var ends = Ends(client);
         var connecting = client.ConnectAsync();
-        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
+        var connection = await broker.Transport.AcceptAsync();
+        await connection.ExpectAsync(StompCommand.Connect);
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
-        await AssertPeerSeesClose(peer);
+        await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
         await AssertAllEnded(ends);
         Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
     }
 
     [Test]
-    public async Task Disposing_while_waiting_to_reconnect_ends_every_stream()
+    public async Task Disposing_while_waiting_to_reconnect_completes_every_stream_and_every_watch_and_the_state_ends_Disposed()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Reconnect = new BackoffPolicy { InitialDelay = Never, MaxAttempts = BackoffPolicy.Unlimited } });
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(_ => Options(broker));
         var ends = Ends(client);
-        await peer.ConnectAsync(client);
-        var waiting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
-        peer.CloseClientConnection();
+        var watchEnded = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
+        var stateEnded = client.State.LastAsync().ToTask();
+        var connection = await broker.Transport.ConnectClientAsync(client);
+        // Refused at once, the next attempt waits for a clock that never moves.
+        var waiting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        broker.Transport.RefuseConnections = true;
+        connection.Abort();
         await waiting;
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await AssertAllEnded(ends);
+        Assert.That((await watchEnded).Kind, Is.EqualTo(System.Reactive.NotificationKind.OnCompleted), "disposed, not failed");
+        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
     }
 
     [Test]
-    public async Task Disposing_while_a_reconnect_waits_for_CONNECTED_closes_that_socket_and_ends_every_stream()
+    public async Task Disposing_while_a_reconnect_waits_for_CONNECTED_closes_that_connection_and_ends_every_stream()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Reconnect = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = BackoffPolicy.Unlimited } });
+        await using var broker = new VirtualBroker();
+        var client = broker.Client(_ => Options(broker));
         var ends = Ends(client);
-        await peer.ConnectAsync(client);
-        peer.CloseClientConnection();
-        await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.ExpectAsync(StompCommand.Connect).WaitAsync(StreamWaits.DefaultTimeout);
+        var first = await broker.Transport.ConnectClientAsync(client);
+        first.Abort();
+        var second = await broker.Transport.AcceptAsync();
+        await second.ExpectAsync(StompCommand.Connect);
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
-        await AssertPeerSeesClose(peer);
+        await second.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
+        await AssertAllEnded(ends);
+    }
+
+    [Test]
+    public async Task Disposing_waits_for_the_DISCONNECT_receipt_until_DisconnectTimeout_on_the_clients_clock_and_not_a_tick_less()
+    {
+        await using var broker = new VirtualBroker();
+        // The wall-clock ceiling of DisposeAsync is DisconnectTimeout too: an hour, so that only the virtual one can end it here.
+        var client = broker.Client(_ => Options(broker) with { DisconnectTimeout = TimeSpan.FromHours(1) });
+        var ends = Ends(client);
+        var connection = await broker.Transport.ConnectClientAsync(client);
+        connection.AnswersDisconnect = false;
+        await connection.ExpectAsync(StompCommand.Subscribe);
+
+        var disposing = client.DisposeAsync().AsTask();
+        await connection.ExpectAsync(StompCommand.Disconnect);
+        await broker.Clock.WhenScheduledAsync(TimeSpan.FromHours(1));
+        broker.Clock.AdvanceTo(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1));
+        Assert.That(disposing.IsCompleted, Is.False, "gave up on the RECEIPT before DisconnectTimeout");
+        broker.Clock.AdvanceTo(TimeSpan.FromHours(1));
+
+        await disposing.WaitAsync(StreamWaits.DefaultTimeout);
+        await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
         await AssertAllEnded(ends);
     }
 

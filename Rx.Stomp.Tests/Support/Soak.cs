@@ -30,15 +30,16 @@ internal sealed record SoakResult(DeliveryLedger Ledger, int Resends, int Faults
 internal static class Soak
 {
     /// <summary>Sends at once (each waits for its receipt), so that the run is bound by the broker, not by round trips.</summary>
-    private const int Concurrency = 64;
+    public const int Concurrency = 64;
 
     /// <summary>
     /// Runs <paramref name="total"/> messages from <paramref name="producer"/> to <paramref name="consumer"/> (both
-    /// connected) through <paramref name="destination"/>, calling <paramref name="injectFault"/> every
-    /// <paramref name="faultEvery"/> until the last message arrived; fails if that takes longer than <paramref name="limit"/>.
+    /// connected) through <paramref name="destination"/>, calling <paramref name="injectFault"/> <paramref name="faults"/>
+    /// times, evenly as the messages arrive (after a tenth, two tenths… of them for nine faults): however fast the
+    /// machine, every fault lands while messages flow. Fails if the run takes longer than <paramref name="limit"/>.
     /// </summary>
     public static async Task<SoakResult> RunAsync(StompClient producer, StompClient consumer, string destination, int total,
-        Func<Task> injectFault, TimeSpan faultEvery, TimeSpan limit)
+        Func<Task> injectFault, int faults, TimeSpan limit)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var producerConnects = 0;
@@ -50,22 +51,18 @@ internal static class Soak
         using var consuming = AtLeastOnce.Consume(consumer, destination, ledger);
         var sampling = SampleHeapAsync(ledger);
         var sending = AtLeastOnce.SendAllAsync(producer, destination, total, Concurrency, persistent: false);
-        var faults = 0;
-        using (var stop = new CancellationTokenSource(limit))
+        using var stop = new CancellationTokenSource(limit);
+        try
         {
-            while (!ledger.All.IsCompleted && !stop.IsCancellationRequested)
+            for (var fault = 1; fault <= faults; fault++)
             {
-                // The fault schedule, not a synchronisation: wait for the next fault unless the run ends first.
-                await Task.WhenAny(ledger.All, Task.Delay(faultEvery, stop.Token)).ConfigureAwait(false);
-                if (!ledger.All.IsCompleted && !stop.IsCancellationRequested)
-                {
-                    await injectFault().ConfigureAwait(false);
-                    faults++;
-                }
+                await ledger.WhenReceived((int)((long)total * fault / (faults + 1))).WaitAsync(stop.Token).ConfigureAwait(false);
+                await injectFault().ConfigureAwait(false);
             }
-        }
 
-        if (!ledger.All.IsCompleted)
+            await ledger.All.WaitAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             Assert.Fail($"Not every message arrived within {limit}: {ledger}; missing {string.Join(", ", ledger.Missing())}…");
         }
