@@ -131,7 +131,7 @@ internal sealed class WriteLoop
     {
         var now = Stopwatch.GetTimestamp();
         if (_socket is null || frame.Body.Length > MaxInlineBody || Volatile.Read(ref _queuedBytes) != 0 || now - _lastInline < InlineGap
-            || !_socket.Poll(0, SelectMode.SelectWrite))
+            || !HasRoom(_socket))
         {
             _writer.Write(_outbound.Writer, frame, contentLength);
             return false;
@@ -145,6 +145,12 @@ internal sealed class WriteLoop
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
+            if (Volatile.Read(ref _stopped) != 0)
+            {
+                // The connection ended under the write (closed by either side): its end is reported there.
+                throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.", e);
+            }
+
             // The loop ends with the failure, and the connection with it.
             _outbound.Writer.Complete(e);
             throw new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
@@ -152,6 +158,19 @@ internal sealed class WriteLoop
 
         _lastInline = Stopwatch.GetTimestamp();
         return true;
+    }
+
+    /// <summary>Whether a write to <paramref name="socket"/> would not block; a socket closed meanwhile has none (the pipe then reports the end).</summary>
+    private static bool HasRoom(Socket socket)
+    {
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectWrite);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Waits for a flush that the pipe held back (the loop is behind), then releases the lock.</summary>
