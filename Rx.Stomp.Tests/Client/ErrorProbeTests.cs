@@ -1,3 +1,5 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Client;
@@ -106,22 +108,26 @@ public class ErrorProbeTests
     }
 
     [Test]
-    public async Task A_frame_written_after_the_probe_is_judged_by_the_next_probe_not_by_this_one()
+    public async Task A_frame_in_doubt_not_yet_written_when_the_probe_left_is_judged_by_the_next_probe()
     {
         await using var fixture = await Fixture.OpenAsync();
         var (before, _) = await fixture.SendAsync("/foo/bar");
+        // Registered before the ERROR, so in doubt, but written only after the probe: the broker may answer it after
+        // the probe's RECEIPT, so that probe cannot judge it.
+        var late = fixture.Session.ExpectReceipt(StompCommand.Send, ReceiptTimeout, CancellationToken.None);
         await fixture.ErrorAsync("Unknown destination");
         var probe = await fixture.ExpectProbeAsync();
+        await fixture.Session.WriteAsync(new Frame(StompCommand.Send, StompHeaders.Create(("destination", "/queue/late"))), late, contentLength: true, CancellationToken.None);
+        var lateWritten = await fixture.Broker.ExpectAsync(StompCommand.Send);
 
-        // Written after the probe: the broker may still answer it after the probe's RECEIPT.
-        var (after, late) = await fixture.SendAsync("/queue/late");
         await fixture.Broker.SendReceiptAsync(probe);
         Assert.ThrowsAsync<StompErrorException>(() => before.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(late.Answer.IsCompleted, Is.False, "not judged by a probe that may have overtaken it");
 
         var next = await fixture.ExpectProbeAsync();
-        await fixture.Broker.SendReceiptAsync(late);
+        await fixture.Broker.SendReceiptAsync(lateWritten);
         await fixture.Broker.SendReceiptAsync(next);
-        await after.WaitAsync(StreamWaits.DefaultTimeout);
+        await late.Answer.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]
@@ -136,6 +142,25 @@ public class ErrorProbeTests
 
         var lost = Assert.ThrowsAsync<StompConnectionException>(() => inDoubt.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
+    }
+
+    [Test]
+    public async Task A_frame_written_after_the_brokers_final_ERROR_was_never_taken_and_may_go_out_again()
+    {
+        await using var fixture = await Fixture.OpenAsync();
+        var (before, _) = await fixture.SendAsync("/queue/a");
+        var error = fixture.Session.Frames.FirstAsync(f => f.Command == StompCommand.Error).ToTask();
+        await fixture.ErrorAsync("Shutting down");
+        await error.WaitAsync(StreamWaits.DefaultTimeout);
+        await fixture.ExpectProbeAsync();
+        var (after, _) = await fixture.SendAsync("/queue/b");
+
+        // The broker closes right after its ERROR, as the specification says.
+        fixture.Broker.Close();
+
+        var lost = Assert.ThrowsAsync<StompConnectionException>(() => before.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(lost, Is.Not.InstanceOf<ConnectionEndedException>(), "written before the ERROR: the broker may have taken it");
+        Assert.ThrowsAsync<ConnectionEndedException>(() => after.WaitAsync(StreamWaits.DefaultTimeout));
     }
 
     [Test]
