@@ -150,20 +150,6 @@ start() {
   log "up in $((SECONDS - t0)) s: $all; STOMP 127.0.0.1:61631, :61632, :61633 (guest/guest)"
 }
 
-stop_node() {
-  local n=$1 pid
-  pid=$(node_pid "$n") || return 0
-  # 'stop <pidfile>' returns once the Erlang VM has exited.
-  timeout 60 env RXSTOMP_BROKER_DIR="$DIR/c$n" bash "$SCRIPTS/rabbitmqctl.sh" -q stop "$(node_dir "$n")/rabbitmq.pid" >/dev/null 2>&1 || true
-  local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $n (pid $pid) did not stop: killing it"; kill -9 "$pid" 2>/dev/null || true; break
-    fi
-    sleep 0.5
-  done
-}
-
 # Signals node $1's VM with $2 and waits (bounded) until it has exited.
 signal_node() {
   local n=$1 signal=$2 pid deadline=$((SECONDS + 60))
@@ -189,6 +175,12 @@ start_node() {
   await_stomp "$n"
   await_node "$n"
   log "node $n ($(node_name "$n")) back in $((SECONDS - t0)) s"
+}
+
+# Stops node $1 cleanly, or kills it if it will not stop.
+stop_node() {
+  node_pid "$1" >/dev/null || return 0
+  signal_node "$1" TERM || signal_node "$1" KILL || true
 }
 
 stop() {
