@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
@@ -78,39 +80,40 @@ internal static class ClusterSoak
         var done = new List<NodeStop>();
         var resends = 0;
         var round = total / (stops + 1);
-        for (var r = 0; r <= stops; r++)
+        Task<int> SendAsync(int from, int count) =>
+            AtLeastOnce.SendRangeAsync(producer, destination, from, count, Concurrency, message).WaitAsync(limit);
+
+        for (var r = 0; r < stops; r++)
         {
             var first = r * round;
-            var count = r == stops ? total - first : round;
-            var half = count / 2;
+            var half = round / 2;
             // Asked before the round's traffic: the CLI takes seconds, and must be done before a node goes down.
-            var leader = r < stops ? await LeaderAsync(queue) : 0;
-            resends += await AtLeastOnce.SendRangeAsync(producer, destination, first, half, Concurrency, message).WaitAsync(limit);
-            if (r == stops)
-            {
-                resends += await AtLeastOnce.SendRangeAsync(producer, destination, first + half, count - half, Concurrency, message).WaitAsync(limit);
-                break;
-            }
-
+            var leader = await LeaderAsync(queue);
+            resends += await SendAsync(first, half);
             var (name, target) = r % 2 == 0 ? ("consumer", consumer) : ("producer", producer);
-            var node = RabbitMqCluster.NodeOf(await ConnectedToAsync(target));
+            var node = RabbitMqCluster.NodeOf(await ConnectedToAsync(target, limit));
             var kill = r >= stops / 2;
             var down = Stopwatch.StartNew();
             var stopping = RabbitMqCluster.StopNodeAsync(node, kill);
-            resends += await AtLeastOnce.SendRangeAsync(producer, destination, first + half, count - half, Concurrency, message).WaitAsync(limit);
+            resends += await SendAsync(first + half, round - half);
             await stopping;
-            await application.WhenReceived(first + count).WaitAsync(limit);
+            await application.WhenReceived(first + round).WaitAsync(limit);
             await RabbitMqCluster.StartNodeAsync(node);
             done.Add(new NodeStop(name, node, kill, leader == node, down.Elapsed));
         }
 
+        // The last round, with every node up.
+        resends += await SendAsync(stops * round, total - (stops * round));
         await application.All.WaitAsync(limit);
         return new ClusterSoakResult(wire, application, filter, resends, done, producerLog, consumerLog, clock.Elapsed);
     }
 
-    /// <summary>Where <paramref name="client"/> is connected (at once when it is; else once it is again).</summary>
-    private static async Task<StompEndpoint> ConnectedToAsync(StompClient client) =>
-        (await client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected)).Endpoint!;
+    /// <summary>
+    /// Where <paramref name="client"/> is connected: at once when it is; else once it is again, which may take a while
+    /// when RabbitMQ keeps closing the connection (see the README on publisher nacks).
+    /// </summary>
+    private static async Task<StompEndpoint> ConnectedToAsync(StompClient client, TimeSpan limit) =>
+        (await client.State.FirstAsync(s => s.Status == ConnectionStatus.Connected).ToTask().WaitAsync(limit)).Endpoint!;
 
     /// <summary>The node that leads <paramref name="queue"/>, as node 1 sees it (<c>rabbitmqctl list_queues name leader</c>).</summary>
     private static async Task<int> LeaderAsync(string queue)
