@@ -78,6 +78,19 @@ export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127
 EOF
 }
 
+# The nodes share the rabbitmq user's Erlang cookie. On a machine where no node ever ran, the first to start writes
+# one: three starting at once could each write their own, so write it first, as Erlang would (20 capital letters).
+ensure_cookie() {
+  local home cookie
+  id rabbitmq >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] || return 0
+  home=$(getent passwd rabbitmq | cut -d: -f6)
+  cookie="$home/.erlang.cookie"
+  [ -s "$cookie" ] && return 0
+  (umask 077; head -c 4096 /dev/urandom | LC_ALL=C tr -dc 'A-Z' | cut -c1-20 | tr -d '\n' > "$cookie")
+  chown rabbitmq:rabbitmq "$cookie"
+  chmod 400 "$cookie"
+}
+
 launch_node() {
   local n=$1 dir
   dir=$(node_dir "$n")
@@ -132,6 +145,7 @@ start() {
   for n in "${NODES[@]}"; do write_node "$n"; done
   # Debian's scripts, run as root, switch to the rabbitmq user: it must own the state.
   if id rabbitmq >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then chown -R rabbitmq:rabbitmq "$DIR"; fi
+  ensure_cookie
   local t0=$SECONDS
   for n in "${NODES[@]}"; do launch_node "$n"; done
   # The STOMP listener opens last: waiting for it first spares await_startup's retries (a CLI start each, seconds of CPU).
