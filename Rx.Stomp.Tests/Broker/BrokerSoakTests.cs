@@ -34,6 +34,7 @@ public sealed class BrokerSoakTests
 
         TestContext.Out.WriteLine($"Embedded broker soak: {result}");
         Assert.That(result.Ledger.Received, Is.EqualTo(total));
+        Assert.That((result.Application.Received, result.Application.Duplicates), Is.EqualTo((total, 0)), "each message reaches the application once");
         Assert.That(result.ConsumerReconnects, Is.GreaterThan(0));
         Assert.That(result.Ledger.UnmarkedRedeliveries, Is.Zero, "a message the broker delivered again must be marked redelivered");
     }

@@ -227,6 +227,51 @@ public partial class ReadmeExamples
     }
 
     [Test]
+    public async Task Drop_duplicates()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var handled = new ReplaySubject<string>();
+        Task HandleAsync(string order, CancellationToken cancellationToken)
+        {
+            handled.OnNext(order);
+            return Task.CompletedTask;
+        }
+
+        #region README drop-duplicates
+        // Each order once: a redelivery, or a resend by a producer that lost its receipt, carries the "order-id" of an order
+        // let through before; it is dropped, and acknowledged so that the broker forgets it. The filter remembers the last
+        // 100,000 ids, each for ten minutes of the client's clock, and counts what it dropped (seen.Dropped).
+        var seen = new DuplicateFilter(capacity: 100_000, maxAge: TimeSpan.FromMinutes(10), client.Options.Scheduler);
+        IObservable<StompMessage> orders = client.Watch("/queue/orders", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .DropDuplicates(m => m.Headers["order-id"], seen)
+            .Select(m => Observable.FromAsync(async ct =>
+            {
+                await HandleAsync(m.Text(), ct);
+                await m.AckAsync(cancellationToken: ct);
+                return m;
+            }))
+            .Concat();
+        #endregion
+
+        var acked = new ReplaySubject<StompMessage>();
+        using var watch = await broker.SubscribedAsync("/queue/orders", orders, acked);
+        foreach (var (id, body) in new[] { ("1", "one"), ("2", "two"), ("1", "one, resent"), ("3", "three") })
+        {
+            await client.SendAsync("/queue/orders", body, Header("order-id", id));
+        }
+
+        await acked.TakeAsync(3);
+        // A receipted frame after the ACKs (the duplicate's went out before the third order arrived): once it is
+        // answered, the broker has handled them all.
+        await client.SendAsync("/queue/other", "marker", new SendOptions { Receipt = true });
+
+        Assert.That(await handled.TakeAsync(3), Is.EqualTo(new[] { "one", "two", "three" }));
+        Assert.That((seen.Passed, seen.Dropped), Is.EqualTo((3L, 1L)));
+        Assert.That(broker.GetQueue("/queue/orders").Unacknowledged, Is.Zero, "the duplicate was acknowledged too");
+    }
+
+    [Test]
     public async Task Retry_a_failed_handler()
     {
         await using var broker = await StompBroker.StartAsync();
@@ -329,7 +374,7 @@ public partial class ReadmeExamples
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
             "tour", "build-headers", "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
-            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
+            "ack-after-processing", "drop-duplicates", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
         }));
         Assert.Multiple(() =>
         {
