@@ -56,7 +56,7 @@ public sealed record StompClientOptions
     /// <summary>How long to wait for a RECEIPT before failing with <see cref="StompTimeoutException"/>.</summary>
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <see cref="StompClient.DisconnectAsync"/> waits for the DISCONNECT receipt before closing anyway.</summary>
+    /// <summary>How long <see cref="StompClient.DisconnectAsync(CancellationToken)"/> waits for the DISCONNECT receipt before closing anyway.</summary>
     public TimeSpan DisconnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
