@@ -43,7 +43,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _options = options.Validate();
         _log = options.LoggerFactory.CreateLogger<StompClient>();
         _errors = new ErrorStream(_log);
-        _outgoing = new OutgoingFrames(_log, _errors);
+        _outgoing = new OutgoingFrames(_log, _errors, _options.BeforeSend);
         _state = new StateStream(_errors.ReportObserverFault);
         _supervisor = new Supervisor(_options, _log, _state, _errors, NewSession, new Resumption(this));
         _watches = new Watches(_options, _log, _errors, _ids, _supervisor);
@@ -97,6 +97,16 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     {
         get => _dispatcher.BeforeMessage;
         set => _dispatcher.BeforeMessage = value;
+    }
+
+    /// <summary>
+    /// The listeners' <c>OnBeforeSend</c>, applied in order to each frame before it is written, after
+    /// <see cref="StompClientOptions.BeforeSend"/>; set by the listener registry.
+    /// </summary>
+    internal IReadOnlyList<Func<Frame, Frame>> BeforeSend
+    {
+        get => _outgoing.ListenerInterceptors;
+        set => _outgoing.ListenerInterceptors = value;
     }
 
     /// <summary>The current connection state.</summary>

@@ -114,6 +114,16 @@ public sealed record StompClientOptions
     /// </summary>
     public IScheduler? DeliveryScheduler { get; init; }
 
+    /// <summary>
+    /// Applied to every frame this client writes, CONNECT and DISCONNECT included (heart-beats not), just before it is
+    /// written; returns the frame to write (the same, or a changed copy): the usual way to put a header on every
+    /// frame, a token or a trace id (what stomp.py's <c>on_send</c> does by changing the frame). It runs on the
+    /// sending thread, possibly on several at once, so it must be thread-safe and quick; it may change headers and
+    /// body, not the command nor the <c>receipt</c> header. One that throws (or breaks that rule) is reported on
+    /// <see cref="StompClient.Errors"/>, and the frame goes on unchanged. Listeners' <c>OnBeforeSend</c> run after it.
+    /// </summary>
+    public Func<Frame, Frame>? BeforeSend { get; init; }
+
     /// <summary>Where the client logs; frames are logged at Trace level with secrets redacted.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
