@@ -193,7 +193,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>
     /// A cold observable of the messages sent to <paramref name="destination"/>: each <c>Subscribe()</c> sends
     /// SUBSCRIBE with its own id (now, or once connected), and disposing it sends UNSUBSCRIBE. Two <c>Subscribe()</c>s
-    /// are two subscriptions on the broker, which split a queue's messages between them. Subscribing never throws; a SUBSCRIBE the broker refuses, or an ERROR naming the
+    /// are two subscriptions on the broker, which split a queue's messages between them: <see cref="SharedWatch"/>
+    /// makes one serve them all. Subscribing never throws; a SUBSCRIBE the broker refuses, or an ERROR naming the
     /// subscription (the broker cancelled it), ends that subscription with <c>OnError</c>, and so does the client
     /// giving up reconnecting.
     /// </summary>
@@ -201,6 +202,18 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         return Delivered(new WatchObservable(this, destination, options ?? new SubscribeOptions()));
+    }
+
+    /// <summary>
+    /// Like <see cref="Watch"/>, but shared: however many subscribe, one SUBSCRIBE serves them all, and the last one
+    /// leaving sends UNSUBSCRIBE. A subscriber coming after that, or after the shared subscription ended (refused,
+    /// cancelled, the client gave up), starts a new one: unlike <c>Publish().RefCount()</c>, an end is not for good.
+    /// </summary>
+    public IObservable<StompMessage> SharedWatch(string destination, SubscribeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var watch = new SerializedDelivery<StompMessage>(new WatchObservable(this, destination, options ?? new SubscribeOptions()), _errors.ReportObserverFault);
+        return Delivered(new SharedWatch(watch, _errors.ReportObserverFault));
     }
 
     /// <summary>
