@@ -21,25 +21,19 @@ internal sealed class OutgoingFrames
     private readonly ErrorStream _errors;
     private readonly Func<Frame, Frame>? _beforeSend;
     private readonly Broadcast<Frame> _sent;
+    private readonly ListenerHooks _hooks;
     private readonly Lock _gate = new();
-    private IReadOnlyList<Func<Frame, Frame>> _listenerInterceptors = [];
 
-    public OutgoingFrames(ILogger log, ErrorStream errors, Func<Frame, Frame>? beforeSend)
+    public OutgoingFrames(ILogger log, ErrorStream errors, Func<Frame, Frame>? beforeSend, ListenerHooks hooks)
     {
         _log = log;
         _errors = errors;
         _beforeSend = beforeSend;
+        _hooks = hooks;
         _sent = new Broadcast<Frame>(errors.ReportObserverFault);
     }
 
     public IObservable<Frame> Sent => _sent;
-
-    /// <summary>The listeners' <c>OnBeforeSend</c>, in order; replaced as a whole when listeners change.</summary>
-    public IReadOnlyList<Func<Frame, Frame>> ListenerInterceptors
-    {
-        get => Volatile.Read(ref _listenerInterceptors);
-        set => Volatile.Write(ref _listenerInterceptors, value ?? []);
-    }
 
     public Frame Prepare(Frame frame)
     {
@@ -48,7 +42,7 @@ internal sealed class OutgoingFrames
             frame = Intercept(_beforeSend, frame);
         }
 
-        var listeners = ListenerInterceptors;
+        var listeners = _hooks.BeforeSend;
         for (var i = 0; i < listeners.Count; i++)
         {
             frame = Intercept(listeners[i], frame);

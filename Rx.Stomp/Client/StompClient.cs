@@ -43,11 +43,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _options = options.Validate();
         _log = options.LoggerFactory.CreateLogger<StompClient>();
         _errors = new ErrorStream(_log);
-        _outgoing = new OutgoingFrames(_log, _errors, _options.BeforeSend);
+        _outgoing = new OutgoingFrames(_log, _errors, _options.BeforeSend, Hooks);
         _state = new StateStream(_errors.ReportObserverFault);
         _supervisor = new Supervisor(_options, _log, _state, _errors, NewSession, new Resumption(this));
         _watches = new Watches(_options, _log, _errors, _ids, _supervisor);
-        _dispatcher = new Dispatcher(this, _options, _log, _errors, _watches);
+        _dispatcher = new Dispatcher(this, _options, _log, _errors, _watches, Hooks);
         _outbox = new Outbox(_options, _supervisor);
     }
 
@@ -89,25 +89,8 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// </summary>
     public IObservable<Frame> Sent => Delivered(_outgoing.Sent);
 
-    /// <summary>
-    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> for watches and <see cref="Messages"/>
-    /// (stomp.py's <c>on_before_message</c>); set by the listener registry. Runs on the reader.
-    /// </summary>
-    internal Func<Frame, Frame>? BeforeMessage
-    {
-        get => _dispatcher.BeforeMessage;
-        set => _dispatcher.BeforeMessage = value;
-    }
-
-    /// <summary>
-    /// The listeners' <c>OnBeforeSend</c>, applied in order to each frame before it is written, after
-    /// <see cref="StompClientOptions.BeforeSend"/>; set by the listener registry.
-    /// </summary>
-    internal IReadOnlyList<Func<Frame, Frame>> BeforeSend
-    {
-        get => _outgoing.ListenerInterceptors;
-        set => _outgoing.ListenerInterceptors = value;
-    }
+    /// <summary>Where the listener registry plugs in stomp.py's <c>on_before_message</c> and the listeners' <c>OnBeforeSend</c>.</summary>
+    internal ListenerHooks Hooks { get; } = new();
 
     /// <summary>The current connection state.</summary>
     public ConnectionState CurrentState => _state.Current;

@@ -27,10 +27,10 @@ internal sealed class ListenerRegistry
             var index = Array.FindIndex(_listeners, l => l.Key == name);
             var entry = new KeyValuePair<string, IStompListener>(name, listener);
             _listeners = index < 0 ? [.. _listeners, entry] : [.. _listeners[..index], entry, .. _listeners[(index + 1)..]];
-            _client.BeforeSend = BeforeSend(_listeners);
+            _client.Hooks.BeforeSend = BeforeSend(_listeners);
             if (_subscriptions is null)
             {
-                _client.BeforeMessage = BeforeMessage;
+                _client.Hooks.BeforeMessage = BeforeMessage;
                 _subscriptions = Subscribe();
             }
         }
@@ -47,10 +47,10 @@ internal sealed class ListenerRegistry
             }
 
             _listeners = [.. _listeners[..index], .. _listeners[(index + 1)..]];
-            _client.BeforeSend = BeforeSend(_listeners);
+            _client.Hooks.BeforeSend = BeforeSend(_listeners);
             if (_listeners.Length == 0)
             {
-                _client.BeforeMessage = null;
+                _client.Hooks.BeforeMessage = null;
                 _subscriptions?.Dispose();
                 _subscriptions = null;
             }
