@@ -94,7 +94,17 @@ internal sealed class WriteLoop
                 throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
             }
 
-            var inline = TryWriteInline(frame, contentLength);
+            bool inline;
+            try
+            {
+                inline = TryWriteInline(frame, contentLength);
+            }
+            catch (ObjectDisposedException) when (Volatile.Read(ref _stopped) != 0)
+            {
+                // The connection ended (its socket disposed) between the check above and the socket: nothing was written.
+                return ValueTask.FromException(new ConnectionEndedException(_endpoint));
+            }
+
             _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
             if (inline)
@@ -145,9 +155,9 @@ internal sealed class WriteLoop
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
-            // The loop ends with the failure, and the connection with it.
+            // The loop ends with the failure, and the connection with it; the caller hears it as from a flush the end cut.
             _outbound.Writer.Complete(e);
-            throw new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
+            throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written: {e.Message}", e);
         }
 
         _lastInline = Stopwatch.GetTimestamp();
