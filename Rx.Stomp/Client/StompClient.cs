@@ -83,8 +83,9 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<WatchState> WatchStates => Delivered(_watches.States);
 
     /// <summary>
-    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over:
-    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread (or through
+    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over,
+    /// after <see cref="StompClientOptions.BeforeSend"/> and the listeners' <c>OnBeforeSend</c> changed it: stomp.py's
+    /// <c>on_send</c>, as an observer. Delivered on the sending caller's thread (or through
     /// <see cref="StompClientOptions.DeliveryScheduler"/>), one call at a time. Hot.
     /// </summary>
     public IObservable<Frame> Sent => Delivered(_outgoing.Sent);

@@ -223,7 +223,7 @@ internal sealed class Watches
         if (_watchers.TryGetValue(id, out var watcher) && Forget(watcher, WatchStatus.Unsubscribed))
         {
             watcher.Observer.OnCompleted();
-            if (await SubscribedOnCurrentAsync(watcher).ConfigureAwait(false) is not { } subscribedOn)
+            if (await SubscribedOnCurrentAsync(watcher, cancellationToken).ConfigureAwait(false) is not { } subscribedOn)
             {
                 // Its SUBSCRIBE never reached the current connection: nothing there to undo.
                 return;
@@ -254,7 +254,7 @@ internal sealed class Watches
     {
         try
         {
-            if (await SubscribedOnCurrentAsync(watcher).ConfigureAwait(false) is { } session)
+            if (await SubscribedOnCurrentAsync(watcher, CancellationToken.None).ConfigureAwait(false) is { } session)
             {
                 var unsubscribe = UnsubscribeFrame(session, watcher.Id, watcher.Destination, watcher.Options.UnsubscribeHeaders);
                 await session.WriteAsync(unsubscribe, contentLength: false, CancellationToken.None).ConfigureAwait(false);
@@ -270,7 +270,7 @@ internal sealed class Watches
     /// The current connection, once the SUBSCRIBE of a removed <paramref name="watcher"/> was written there (at once,
     /// usually: an UNSUBSCRIBE must never overtake it); null when it was not, or went to an older connection.
     /// </summary>
-    private async Task<Session?> SubscribedOnCurrentAsync(Watcher watcher)
+    private async Task<Session?> SubscribedOnCurrentAsync(Watcher watcher, CancellationToken cancellationToken)
     {
         var (subscribedOn, subscribeWritten) = watcher.Remove();
         if (subscribedOn is null || !ReferenceEquals(subscribedOn, _supervisor.Current) || !subscribedOn.IsOpen)
@@ -278,7 +278,8 @@ internal sealed class Watches
             return null;
         }
 
-        return await subscribeWritten.ConfigureAwait(false) ? subscribedOn : null;
+        // The SUBSCRIBE's write ends with its connection at the latest; a caller's token may end the wait sooner.
+        return await subscribeWritten.WaitAsync(cancellationToken).ConfigureAwait(false) ? subscribedOn : null;
     }
 
     /// <summary>UNSUBSCRIBE <paramref name="id"/> (with the destination too on STOMP 1.0), then <paramref name="headers"/>.</summary>
