@@ -21,18 +21,33 @@ public sealed class RabbitMqDurableSubscriptionTests() : BrokerTest(Broker.Rabbi
         var removed = kept with { UnsubscribeHeaders = [new("durable", "true")] };
         var client = await ConnectAsync();
 
-        // The UNSUBSCRIBE goes out as the watch is disposed, and the SEND after it on the same connection: in that order.
-        await (await SubscribedAsync(client, topic, kept)).DisposeAsync();
-        await Within(client.SendAsync(topic, "while away", WithReceipt), "the RECEIPT of SEND");
-        var back = await SubscribedAsync(client, topic, removed);
-        Assert.That(Bodies(await back.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "while away" }));
+        try
+        {
+            // The UNSUBSCRIBE goes out as the watch is disposed, and the SEND after it on the same connection: in that order.
+            await (await SubscribedAsync(client, topic, kept)).DisposeAsync();
+            await Within(client.SendAsync(topic, "while away", WithReceipt), "the RECEIPT of SEND");
+            var back = await SubscribedAsync(client, topic, removed);
+            Assert.That(Bodies(await back.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "while away" }));
 
-        await back.DisposeAsync();
-        await Within(client.SendAsync(topic, "while gone", WithReceipt), "the RECEIPT of SEND");
-        var fresh = await SubscribedAsync(client, topic, removed);
-        await Within(client.SendAsync(topic, "marker", WithReceipt), "the RECEIPT of the marker");
-        Assert.That(Bodies(await fresh.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "marker" }));
-        await Within(client.UnsubscribeAsync(removed.Id!), "the RECEIPT of UNSUBSCRIBE with durable:true");
+            await back.DisposeAsync();
+            await Within(client.SendAsync(topic, "while gone", WithReceipt), "the RECEIPT of SEND");
+            var fresh = await SubscribedAsync(client, topic, removed);
+            await Within(client.SendAsync(topic, "marker", WithReceipt), "the RECEIPT of the marker");
+            Assert.That(Bodies(await fresh.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "marker" }));
+        }
+        finally
+        {
+            // Removes the durable queue (RabbitMQ names it after the id) whatever the test did: the watch's own
+            // UnsubscribeHeaders when it lives. Best effort: a refusal (no such subscription) is the test's business.
+            try
+            {
+                await client.UnsubscribeAsync(removed.Id!, removed.UnsubscribeHeaders).WaitAsync(Timeout);
+            }
+            catch (Exception e) when (e is StompException or TimeoutException)
+            {
+                TestContext.Out.WriteLine($"clean-up: {e.Message}");
+            }
+        }
     }
 
     /// <summary>A watch of <paramref name="topic"/>, recorded from the moment RabbitMQ confirmed its SUBSCRIBE.</summary>

@@ -50,6 +50,24 @@ public class UnsubscribeTests
     }
 
     [Test]
+    public async Task UnsubscribeAsync_without_headers_sends_those_of_the_watchs_options()
+    {
+        var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        using var watch = client.Watch("/topic/durable", new SubscribeOptions { Id = "w-3", Receipt = false, UnsubscribeHeaders = [new("durable", "true")] }).Subscribe();
+        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
+
+        var unsubscribing = client.UnsubscribeAsync("w-3");
+        var unsubscribe = await peer.ExpectAsync(StompCommand.Unsubscribe).WaitAsync(Observed.Guard);
+        await peer.SendReceiptAsync(unsubscribe);
+        await unsubscribing.WaitAsync(Observed.Guard);
+
+        Assert.That(Shape(unsubscribe), Is.EqualTo("id:w-3 durable:true receipt:" + unsubscribe.Headers["receipt"]));
+    }
+
+    [Test]
     public async Task Once_UnsubscribeAsync_returns_the_broker_has_dropped_the_subscription()
     {
         await using var broker = await StompBroker.StartAsync();
