@@ -44,7 +44,7 @@ public class AcknowledgementTests
     [TestCase(StompVersion.V12, StompCommand.Nack, "ack-9", "id:ack-9 x-trace:7")]
     public async Task ACK_and_NACK_by_a_stored_id_name_it_as_the_version_says_with_extra_headers(StompVersion version, StompCommand command, string id, string expected)
     {
-        var (peer, client, cleanup) = await ConnectAsync(version);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: version);
         await using var _ = cleanup;
         StompHeaders extra = [new("x-trace", "7")];
 
@@ -59,7 +59,7 @@ public class AcknowledgementTests
     [Test]
     public async Task An_ACK_by_id_in_a_transaction_names_it_and_a_receipt_is_awaited()
     {
-        var (peer, client, cleanup) = await ConnectAsync(StompVersion.V12);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V12);
         await using var _ = cleanup;
         var beginning = client.BeginTransactionAsync(new TransactionOptions { Id = "tx-mine" });
         await peer.ExpectAsync(StompCommand.Begin).WaitAsync(Observed.Guard);
@@ -82,7 +82,7 @@ public class AcknowledgementTests
             Assert.ThrowsAsync<StompConnectionException>(() => offline.AckAsync("m-7"));
         }
 
-        var (_, client, cleanup) = await ConnectAsync(StompVersion.V11);
+        var (_, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V11);
         await using var _ = cleanup;
         Assert.ThrowsAsync<ArgumentException>(() => client.AckAsync("m-7"));
     }
@@ -108,18 +108,9 @@ public class AcknowledgementTests
         Assert.ThrowsAsync<NotSupportedException>(() => message.NackAsync());
     }
 
-    private static async Task<(RawPeer Peer, StompClient Client, IAsyncDisposable Cleanup)> ConnectAsync(StompVersion version)
-    {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], AcceptVersions = [version] });
-        var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client, version: version);
-        return (peer, client, cleanup);
-    }
-
     private static async Task<(RawPeer Peer, StompMessage Message, IAsyncDisposable Cleanup)> DeliverAsync(StompVersion version)
     {
-        var (peer, client, cleanup) = await ConnectAsync(version);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: version);
         var delivered = client.Messages.WhenAsync(_ => true);
         await peer.SendAsync(Message, version);
         return (peer, await delivered, cleanup);

@@ -74,14 +74,11 @@ public class BeforeSendTests
     [Test]
     public async Task An_interceptor_that_throws_is_reported_and_the_frame_goes_on_unchanged()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(o => o with
         {
-            Endpoints = [peer.Endpoint],
             BeforeSend = f => f.Command == StompCommand.Send && f.Body.Length == 3 ? throw new InvalidOperationException("interceptor fault") : Traced(f),
         });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var _ = cleanup;
         var reported = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Observer);
 
         await client.SendAsync("/queue/a", "bad");
@@ -100,16 +97,13 @@ public class BeforeSendTests
     [Test]
     public async Task An_interceptor_may_not_change_the_command_nor_the_receipt_the_client_waits_for()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(o => o with
         {
-            Endpoints = [peer.Endpoint],
             BeforeSend = f => f.Command != StompCommand.Send ? f
                 : f.Headers["receipt"] is not null ? new Frame(f.Command, f.Headers.Remove("receipt"), f.Body)
                 : new Frame(StompCommand.Begin, f.Headers),
         });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        await using var _ = cleanup;
         var reported = client.Errors.Where(e => e.Kind == StompErrorKind.Observer).TakeAsync(2);
 
         await client.SendAsync("/queue/a", "as a BEGIN?");

@@ -13,10 +13,8 @@ public class DisconnectTests
     [Test]
     public async Task DISCONNECT_carries_the_chosen_receipt_id_and_headers_and_ends_at_that_RECEIPT()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], DisconnectTimeout = TimeSpan.FromMinutes(10) });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(o => o with { DisconnectTimeout = TimeSpan.FromMinutes(10) });
+        await using var _ = cleanup;
         var receipts = client.Receipts.WhenAsync(_ => true);
 
         var disconnecting = client.DisconnectAsync(new DisconnectOptions { ReceiptId = "bye-1", Headers = [new("x-reason", "done"), new("receipt", "overridden")] });
@@ -33,10 +31,8 @@ public class DisconnectTests
     [Test]
     public async Task A_disconnect_cancelled_while_it_waits_for_the_RECEIPT_still_closes_the_socket()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], DisconnectTimeout = TimeSpan.FromMinutes(10) });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(o => o with { DisconnectTimeout = TimeSpan.FromMinutes(10) });
+        await using var _ = cleanup;
         using var cancel = new CancellationTokenSource();
 
         var disconnecting = client.DisconnectAsync(cancel.Token);

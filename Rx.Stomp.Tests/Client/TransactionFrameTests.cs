@@ -10,10 +10,8 @@ public class TransactionFrameTests
     [Test]
     public async Task BEGIN_COMMIT_and_ABORT_carry_the_chosen_id_and_the_callers_headers()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
 
         var committed = await client.BeginTransactionAsync(new TransactionOptions { Id = "tx-mine", Headers = [new("x-begin", "1"), new("transaction", "overridden")] });
         await committed.SendAsync("/queue/a", "inside");

@@ -17,10 +17,8 @@ public class UnsubscribeTests
     [Test]
     public async Task UnsubscribeAsync_ends_the_watch_sends_the_headers_and_completes_at_the_RECEIPT()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
         var ended = End(client.Watch("/topic/t", new SubscribeOptions { Id = "w-1", UnsubscribeHeaders = [new("from-options", "no")] }));
         await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard));
 
@@ -37,10 +35,8 @@ public class UnsubscribeTests
     [Test]
     public async Task Disposing_a_watch_sends_the_UNSUBSCRIBE_headers_of_its_options()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
         var watch = client.Watch("/topic/durable", new SubscribeOptions { Id = "w-2", Receipt = false, UnsubscribeHeaders = [new("durable", "true")] }).Subscribe();
         await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
 
@@ -52,10 +48,8 @@ public class UnsubscribeTests
     [Test]
     public async Task UnsubscribeAsync_without_headers_sends_those_of_the_watchs_options()
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint] });
-        await using var _ = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
         using var watch = client.Watch("/topic/durable", new SubscribeOptions { Id = "w-3", Receipt = false, UnsubscribeHeaders = [new("durable", "true")] }).Subscribe();
         await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(Observed.Guard);
 
