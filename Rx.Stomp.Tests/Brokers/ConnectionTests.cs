@@ -58,6 +58,26 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
     }
 
     [Test]
+    public async Task Disconnect_with_a_chosen_receipt_id_and_headers_gets_the_RECEIPT_of_that_id()
+    {
+        var client = await ConnectAsync();
+        var receipts = Record(client.Receipts);
+        var id = "bye-" + Guid.NewGuid().ToString("N");
+
+        var clock = Stopwatch.StartNew();
+        await Within(client.DisconnectAsync(new DisconnectOptions { ReceiptId = id, Headers = [new("x-reason", "done")] }), "DisconnectAsync");
+
+        // RabbitMQ's Web-STOMP closes the WebSocket instead of answering (see above): the close ends the wait as promptly.
+        var answered = Broker.IsRabbitMq && Broker.Endpoint.Kind.IsWebSocket() ? Array.Empty<string>() : [id];
+        Assert.Multiple(() =>
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(client.Options.DisconnectTimeout / 2), "the RECEIPT ended the wait");
+            Assert.That(receipts.Items.Select(r => r.Id), Is.EqualTo(answered));
+            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        });
+    }
+
+    [Test]
     public async Task SendAsync_after_disconnect_throws_StompConnectionException()
     {
         var client = await ConnectAsync();

@@ -38,7 +38,7 @@ public class ErrorProbeTests
             var errors = new ErrorStream(log);
             fixture.Session = new Session(
                 new StompConnection(stream, endpoint, [StompVersion.V12], FrameLimits.Default, TimeSpan.FromSeconds(1)),
-                options, new OutgoingFrames(log, errors), errors, new IdGenerator(), log);
+                options, new OutgoingFrames(log, errors, beforeSend: null, new ListenerHooks()), errors, new IdGenerator(), log);
             var opening = fixture.Session.OpenAsync(CancellationToken.None);
             fixture.Broker = await fixture._transport.AcceptAndConnectAsync();
             await opening.WaitAsync(StreamWaits.DefaultTimeout);

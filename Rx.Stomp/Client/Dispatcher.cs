@@ -25,9 +25,11 @@ internal sealed class Dispatcher
     private readonly Broadcast<StompMessage> _messages;
     private readonly Broadcast<Receipt> _receipts;
     private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly ListenerHooks _hooks;
 
-    public Dispatcher(StompClient client, StompClientOptions options, ILogger log, ErrorStream errors, Watches watches)
+    public Dispatcher(StompClient client, StompClientOptions options, ILogger log, ErrorStream errors, Watches watches, ListenerHooks hooks)
     {
+        _hooks = hooks;
         _client = client;
         _options = options;
         _log = log;
@@ -49,12 +51,6 @@ internal sealed class Dispatcher
     public IObservable<Receipt> Receipts => _receipts;
 
     public IObservable<Heartbeat> Heartbeats => _heartbeats;
-
-    /// <summary>
-    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> (stomp.py's
-    /// <c>on_before_message</c>); set by the listener registry. Runs on the reader.
-    /// </summary>
-    public Func<Frame, Frame>? BeforeMessage { get; set; }
 
     /// <summary>Takes the frames of <paramref name="session"/> in, until it ends.</summary>
     public void Attach(Session session) =>
@@ -85,7 +81,7 @@ internal sealed class Dispatcher
                 _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
                 break;
             case StompCommand.Message:
-                var message = new StompMessage(_client, BeforeMessage is null ? frame : Intercept(frame), session);
+                var message = new StompMessage(_client, _hooks.BeforeMessage is { } hook ? Intercept(hook, frame) : frame, session);
                 _watches.Deliver(message);
                 _messages.OnNext(message);
                 break;
@@ -106,11 +102,11 @@ internal sealed class Dispatcher
         }
     }
 
-    private Frame Intercept(Frame frame)
+    private Frame Intercept(Func<Frame, Frame> hook, Frame frame)
     {
         try
         {
-            return BeforeMessage?.Invoke(frame) ?? frame;
+            return hook(frame) ?? frame;
         }
 #pragma warning disable CA1031 // A listener's fault must not reach the reader: the message goes on unchanged.
         catch (Exception e)

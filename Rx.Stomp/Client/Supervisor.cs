@@ -251,7 +251,9 @@ internal sealed class Supervisor
         var failures = new List<Exception>();
         foreach (var endpoint in EndpointOrder.Arrange(_options.Endpoints, _options.PreferLocalhost, _options.TryLoopbackConnect))
         {
-            _state.Set(new ConnectionState(ConnectionStatus.Connecting, endpoint));
+            // Only while running: an attempt already under way when DisconnectAsync stopped the supervisor must not
+            // turn the Disconnected that follows back into Connecting.
+            _state.Set(new ConnectionState(ConnectionStatus.Connecting, endpoint), () => IsRunning);
             try
             {
                 return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);

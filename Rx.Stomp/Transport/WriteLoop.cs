@@ -94,7 +94,17 @@ internal sealed class WriteLoop
                 throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
             }
 
-            var inline = TryWriteInline(frame, contentLength);
+            bool inline;
+            try
+            {
+                inline = TryWriteInline(frame, contentLength);
+            }
+            catch (ObjectDisposedException) when (Volatile.Read(ref _stopped) != 0)
+            {
+                // The connection ended (its socket disposed) between the check above and the socket: nothing was written.
+                return ValueTask.FromException(new ConnectionEndedException(_endpoint));
+            }
+
             _disconnectWritten = frame.Command == StompCommand.Disconnect;
             Interlocked.Increment(ref _framesWritten);
             if (inline)
@@ -145,15 +155,14 @@ internal sealed class WriteLoop
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
-            if (Volatile.Read(ref _stopped) != 0)
+            if (Volatile.Read(ref _stopped) == 0)
             {
-                // The connection ended under the write (closed by either side): its end is reported there.
-                throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.", e);
+                // The loop ends with the failure, and the connection with it.
+                _outbound.Writer.Complete(e);
             }
 
-            // The loop ends with the failure, and the connection with it.
-            _outbound.Writer.Complete(e);
-            throw new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
+            // Either way the caller hears it as from a flush the end cut.
+            throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written: {e.Message}", e);
         }
 
         _lastInline = Stopwatch.GetTimestamp();
