@@ -22,13 +22,13 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
             Assert.That(client.IsConnected, Is.True);
             Assert.That(client.Version, Is.EqualTo(version));
             var state = client.CurrentState;
-            Assert.That(state.Status, Is.EqualTo(ConnectionStatus.Connected));
+            Assert.That(state.Kind, Is.EqualTo(ConnectionStateKind.Connected));
             Assert.That(state.Version, Is.EqualTo(version));
             Assert.That(state.Endpoint, Is.EqualTo(Broker.Endpoint));
             Assert.That(state.Server, Does.StartWith(Broker.ServerPrefix), "the server header of CONNECTED");
             Assert.That(state.Session, Is.Not.Null.And.Not.Empty, "the session header of CONNECTED");
-            Assert.That(states.Items.Select(s => s.Status),
-                Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Connected }));
+            Assert.That(states.Items.Select(s => s.Kind),
+                Is.EqualTo(new[] { ConnectionStateKind.Disconnected, ConnectionStateKind.Connecting, ConnectionStateKind.Connected }));
         });
     }
 
@@ -52,8 +52,8 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
             Assert.That(receipts.Items, Has.Count.EqualTo(answers), "the RECEIPT of DISCONNECT");
             Assert.That(client.IsConnected, Is.False);
             Assert.That(client.Version, Is.Null);
-            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
-            Assert.That(states.Items[^1].Status, Is.EqualTo(ConnectionStatus.Disconnected));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
+            Assert.That(states.Items[^1].Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         });
     }
 
@@ -73,7 +73,7 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
         {
             Assert.That(clock.Elapsed, Is.LessThan(client.Options.DisconnectTimeout / 2), "the RECEIPT ended the wait");
             Assert.That(receipts.Items.Select(r => r.Id), Is.EqualTo(answered));
-            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         });
     }
 
@@ -99,7 +99,7 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
         await Within(client.SendAsync(queue, "again", WithReceipt), "the RECEIPT of a SEND on the new connection");
 
         Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "again" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
         Assert.That(client.Version, Is.EqualTo(version));
     }
 }

@@ -29,7 +29,7 @@ public class ConnectTimeoutTests
 
         var error = Assert.ThrowsAsync<StompTimeoutException>(() => connecting.WaitAsync(Guard));
         Assert.That(error!.Message, Does.Contain("No CONNECTED"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
     }
 
     [Test]
@@ -50,7 +50,7 @@ public class ConnectTimeoutTests
         scheduler.AdvanceBy(TimeSpan.FromSeconds(0.1).Ticks);
         await disconnecting.WaitAsync(Guard);
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         Assert.That(await peer.ReadFrameAsync().WaitAsync(Guard), Is.Null, "nothing may follow DISCONNECT, and the socket closes");
     }
 
@@ -84,6 +84,6 @@ public class ConnectTimeoutTests
 
         var error = Assert.ThrowsAsync<StompErrorException>(() => connecting.WaitAsync(Guard));
         Assert.That(error!.Message, Does.Contain("Virtual host '127.0.0.1' access denied"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
     }
 }

@@ -26,7 +26,7 @@ public class DisconnectTests
         await peer.SendReceiptAsync(disconnect);
         await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That((await receipts).Id, Is.EqualTo("bye-1"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
     }
 
     [Test]
@@ -43,7 +43,7 @@ public class DisconnectTests
         // The peer never answers: only the cancellation can end the wait, and the socket is closed all the same.
         await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
         Assert.That(await peer.ReadAnyAsync().WaitAsync(StreamWaits.DefaultTimeout), Is.Null, "the peer reads the end of the connection");
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         Assert.That(client.IsConnected, Is.False);
     }
 }

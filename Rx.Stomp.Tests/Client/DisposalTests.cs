@@ -72,7 +72,7 @@ public class DisposalTests
         Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
         await AssertPeerSeesClose(peer);
         await AssertAllEnded(ends);
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disposed));
     }
 
     [Test]
@@ -82,7 +82,7 @@ public class DisposalTests
         var client = new StompClient(Options(peer) with { Reconnect = new BackoffPolicy { InitialDelay = Never, MaxAttempts = BackoffPolicy.Unlimited } });
         var ends = Ends(client);
         await peer.ConnectAsync(client);
-        var waiting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var waiting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         peer.CloseClientConnection();
         await waiting;
 

@@ -94,7 +94,7 @@ public sealed class OfflineQueueTests
         var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Reconnect = fast, ConnectRetry = fast with { MaxAttempts = 1 } });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         peer.CloseClientConnection();
         await reconnecting;
         using var cancel = new CancellationTokenSource();

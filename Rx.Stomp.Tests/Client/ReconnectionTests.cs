@@ -28,10 +28,10 @@ public class ReconnectionTests
     public async Task Withheld_heartbeats_end_the_connection_and_it_is_reopened_with_the_watch_subscribed_again()
     {
         await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
+        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         var timeout = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
 
         await peer.ConnectAsync(client, heartbeat: "100,0");
         var received = client.Watch("/queue/a").FirstAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout);
@@ -126,7 +126,7 @@ public class ReconnectionTests
     public async Task An_idle_client_sends_heartbeats_and_the_beats_count_as_a_sign_of_life_both_ways()
     {
         await using var peer = new RawPeer();
-        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
+        var client = new StompClient(Options(peer) with { Heartbeat = new HeartbeatIntervals(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         var beats = client.Heartbeats.TakeAsync(3);
 
@@ -159,7 +159,7 @@ public class ReconnectionTests
         var unconfirmed = client.SendAsync("/queue/b", "before", new SendOptions { Receipt = true });
         await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
 
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         peer.CloseClientConnection();
         var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
@@ -186,7 +186,7 @@ public class ReconnectionTests
         await peer.ConnectAsync(client);
         var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
         await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout));
-        var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
+        var faulted = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Faulted);
 
         peer.CloseClientConnection();
         await peer.AcceptAsync().WaitAsync(StreamWaits.DefaultTimeout);
@@ -207,7 +207,7 @@ public class ReconnectionTests
         var client = new StompClient(Options(peer) with { OfflineSends = OfflineSends.Fail, Reconnect = Fast with { InitialDelay = TimeSpan.FromMinutes(1) } });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
 
         peer.CloseClientConnection();
         await reconnecting;
@@ -229,10 +229,10 @@ public class ReconnectionTests
             Endpoints = [new("127.0.0.1", port)],
             ConnectRetry = Fast with { MaxAttempts = 3 },
         });
-        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
+        var retries = client.State.Where(s => s.Kind == ConnectionStateKind.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
 
         Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         await client.DisposeAsync();
         Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
     }
@@ -245,14 +245,14 @@ public class ReconnectionTests
         await peer.ConnectAsync(client);
         var watchEnded = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind == System.Reactive.NotificationKind.OnCompleted);
         var stateEnded = client.State.LastAsync().ToTask();
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         peer.CloseClientConnection();
         await reconnecting;
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await watchEnded;
-        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disposed));
     }
 
     [Test]
@@ -307,7 +307,7 @@ public class ReconnectionTests
         });
         await using var cleanup = RawPeer.ClosingFirst(peer, client);
         await peer.ConnectAsync(client);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.NextDelay is not null);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.NextDelay is not null);
         peer.CloseClientConnection();
         // The retry after the drop fails at once (nobody accepts), which schedules the hour-long back-off.
         await peer.DisposeAsync();

@@ -87,7 +87,7 @@ public class ListenerTests
         await using var client = await Embedded.ConnectAsync(broker);
         using var journal = new Journal();
         client.SetListener("journal", journal);
-        var reconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
 
         broker.Faults.SendErrorToAll("maintenance");
         await reconnected;
@@ -101,7 +101,7 @@ public class ListenerTests
     public async Task Heart_beats_and_their_timeout_reach_the_listener()
     {
         await using var broker = await StompBroker.StartAsync();
-        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromMilliseconds(100)) });
         using var journal = new Journal();
         client.SetListener("journal", journal);
 

@@ -11,7 +11,7 @@ namespace Rx.Stomp.Tests.Listeners;
 /// <summary>Statistics as snapshots, as System.Diagnostics.Metrics counters, and stomp.py's TestListener and WaitingListener.</summary>
 public class StatisticsTests
 {
-    private static readonly HeartbeatSettings FastBeats = new(TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+    private static readonly HeartbeatIntervals FastBeats = new(TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
 
     [Test]
     public async Task Snapshots_count_messages_sends_errors_connections_and_heartbeats_apart()
@@ -154,8 +154,8 @@ public class StatisticsTests
         Assert.That(disconnected.IsCompleted, Is.False);
         broker.Faults.DropAllConnections();
 
-        Assert.That((await disconnected).Status, Is.EqualTo(ConnectionStatus.Reconnecting));
+        Assert.That((await disconnected).Kind, Is.EqualTo(ConnectionStateKind.Reconnecting));
         await client.DisconnectAsync();
-        Assert.That((await client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That((await client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
     }
 }

@@ -3,7 +3,6 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Broker;
@@ -369,7 +368,7 @@ public partial class ReadmeExamples
     public void The_readme_shows_every_recipe_as_it_is_here()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var recipes = Recipes(File.ReadAllText(ThisFile()));
+        var recipes = Recipes(RepositoryFile("Rx.Stomp.Tests", "Readme", "ReadmeExamples.cs"));
 
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
@@ -396,11 +395,13 @@ public partial class ReadmeExamples
         return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
+    /// <summary>
+    /// The clone this test assembly was built in, found from where the assembly runs: a CI build maps source paths to
+    /// <c>/_/</c>, so <c>[CallerFilePath]</c> does not lead back to the files.
+    /// </summary>
     internal static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Rx.Stomp.sln")))
             {
@@ -408,8 +409,11 @@ public partial class ReadmeExamples
             }
         }
 
-        throw new DirectoryNotFoundException("No Rx.Stomp.sln above " + ThisFile());
+        throw new DirectoryNotFoundException("No Rx.Stomp.sln above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>The text of a file of this repository, by its path from the repository's root.</summary>
+    internal static string RepositoryFile(params string[] path) => File.ReadAllText(Path.Combine([RepositoryRoot(), .. path]));
 
     [GeneratedRegex(@"^[ \t]*#region README (?<name>[\w-]+)\n(?<code>.*?)^[ \t]*#endregion", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex RegionPattern();

@@ -17,7 +17,7 @@ internal sealed class ClientLog : IDisposable
     /// <summary>Starts listening to <paramref name="client"/>; a client already connected counts one connection.</summary>
     public ClientLog(StompClient client)
     {
-        _states = client.State.Where(s => s.Status == ConnectionStatus.Connected).Subscribe(_ => Interlocked.Increment(ref _connects));
+        _states = client.State.Where(s => s.Kind == ConnectionStateKind.Connected).Subscribe(_ => Interlocked.Increment(ref _connects));
         _errors = client.Errors.Subscribe(error =>
         {
             lock (_firstErrors)

@@ -113,7 +113,7 @@ internal static class ClusterSoak
     /// when RabbitMQ keeps closing the connection (see the README on publisher nacks).
     /// </summary>
     private static async Task<StompEndpoint> ConnectedToAsync(StompClient client, TimeSpan limit) =>
-        (await client.State.FirstAsync(s => s.Status == ConnectionStatus.Connected).ToTask().WaitAsync(limit)).Endpoint!;
+        (await client.State.FirstAsync(s => s.Kind == ConnectionStateKind.Connected).ToTask().WaitAsync(limit)).Endpoint!;
 
     /// <summary>The node that leads <paramref name="queue"/>, as node 1 sees it (<c>rabbitmqctl list_queues name leader</c>).</summary>
     private static async Task<int> LeaderAsync(string queue)

@@ -24,7 +24,7 @@ internal sealed class Dispatcher
     private readonly Broadcast<Frame> _frames;
     private readonly Broadcast<StompMessage> _messages;
     private readonly Broadcast<Receipt> _receipts;
-    private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly Broadcast<HeartbeatReceived> _heartbeats;
     private readonly ListenerHooks _hooks;
 
     public Dispatcher(StompClient client, StompClientOptions options, ILogger log, ErrorStream errors, Watches watches, ListenerHooks hooks)
@@ -39,7 +39,7 @@ internal sealed class Dispatcher
         _frames = new Broadcast<Frame>(errors.ReportObserverFault);
         _messages = new Broadcast<StompMessage>(errors.ReportObserverFault);
         _receipts = new Broadcast<Receipt>(errors.ReportObserverFault);
-        _heartbeats = new Broadcast<Heartbeat>(errors.ReportObserverFault);
+        _heartbeats = new Broadcast<HeartbeatReceived>(errors.ReportObserverFault);
         _inbound.Subscribe(new FramesOf(_frames));
         _inbound.Subscribe(new Router(this));
     }
@@ -50,7 +50,7 @@ internal sealed class Dispatcher
 
     public IObservable<Receipt> Receipts => _receipts;
 
-    public IObservable<Heartbeat> Heartbeats => _heartbeats;
+    public IObservable<HeartbeatReceived> Heartbeats => _heartbeats;
 
     /// <summary>Takes the frames of <paramref name="session"/> in, until it ends.</summary>
     public void Attach(Session session) =>
@@ -78,7 +78,7 @@ internal sealed class Dispatcher
         switch (frame.Command)
         {
             case StompCommand.Heartbeat:
-                _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
+                _heartbeats.OnNext(new HeartbeatReceived(_options.Scheduler.Now));
                 break;
             case StompCommand.Message:
                 var message = new StompMessage(_client, _hooks.BeforeMessage is { } hook ? Intercept(hook, frame) : frame, session);

@@ -70,7 +70,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<StompError> Errors => Delivered(_errors.Stream, _errors.OnErrorsObserverFault);
 
     /// <summary>Heart-beats received from the broker. Hot.</summary>
-    public IObservable<Heartbeat> Heartbeats => Delivered(_dispatcher.Heartbeats);
+    public IObservable<HeartbeatReceived> Heartbeats => Delivered(_dispatcher.Heartbeats);
 
     /// <summary>The connection state: the current value first, then every change.</summary>
     public IObservable<ConnectionState> State => Delivered(_state);
@@ -160,12 +160,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             var session = _supervisor.Current;
             if (session is null || session.IsDisconnecting)
             {
-                _state.Set(new ConnectionState(ConnectionStatus.Disconnected));
+                _state.Set(new ConnectionState(ConnectionStateKind.Disconnected));
                 return;
             }
 
             await session.DisconnectAsync(fromReader, options, cancellationToken).ConfigureAwait(false);
-            _state.Set(new ConnectionState(ConnectionStatus.Disconnected, session.Endpoint));
+            _state.Set(new ConnectionState(ConnectionStateKind.Disconnected, session.Endpoint));
             Log.Disconnected(_log, session.Endpoint);
         }
         finally
@@ -353,7 +353,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
         _outbox.FailAll(new ObjectDisposedException(nameof(StompClient)));
         _watches.CompleteAll();
-        _state.Set(new ConnectionState(ConnectionStatus.Disposed));
+        _state.Set(new ConnectionState(ConnectionStateKind.Disposed));
         _state.OnCompleted();
         _dispatcher.Complete();
         _outgoing.Complete();

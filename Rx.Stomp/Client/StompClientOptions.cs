@@ -48,7 +48,7 @@ public sealed record StompClientOptions
     /// The heart-beats asked for: how often this client offers to send (cx), and how often it wants to hear from
     /// the broker (cy). <see cref="TimeSpan.Zero"/> disables a direction.
     /// </summary>
-    public HeartbeatSettings Heartbeat { get; init; } = HeartbeatSettings.None;
+    public HeartbeatIntervals Heartbeat { get; init; } = HeartbeatIntervals.None;
 
     /// <summary>How long to wait for a TCP connection and then for CONNECTED.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -44,7 +44,7 @@ internal sealed class Watches
             return Disposable.Empty;
         }
 
-        States.Add(new WatchState(watcher.Id, destination, WatchStatus.Subscribing));
+        States.Add(new WatchState(watcher.Id, destination, WatchStateKind.Subscribing));
         if (_supervisor.Current is { } session)
         {
             _ = SubscribeAsync(session, watcher);
@@ -100,7 +100,7 @@ internal sealed class Watches
     {
         foreach (var watcher in _watchers.Values)
         {
-            if (Forget(watcher, WatchStatus.Unsubscribed))
+            if (Forget(watcher, WatchStateKind.Unsubscribed))
             {
                 watcher.Observer.OnCompleted();
             }
@@ -184,7 +184,7 @@ internal sealed class Watches
 
     /// <summary>Subscribed, unless the connection has ended since: then it is re-subscribing (set under the same lock).</summary>
     private void Subscribed(Session session, Watcher watcher) =>
-        States.Set(watcher.Id, WatchStatus.Subscribed, when: _ => session.IsOpen);
+        States.Set(watcher.Id, WatchStateKind.Subscribed, when: _ => session.IsOpen);
 
     private void OnSubscribeFailed(Watcher watcher, Exception e)
     {
@@ -203,7 +203,7 @@ internal sealed class Watches
     /// <summary>Ends a watch the broker does not (or no longer) serve, without UNSUBSCRIBE: there is nothing to undo.</summary>
     private void End(Watcher watcher, Exception error)
     {
-        if (Forget(watcher, WatchStatus.Failed, error))
+        if (Forget(watcher, WatchStateKind.Failed, error))
         {
             watcher.Observer.OnError(error);
         }
@@ -220,7 +220,7 @@ internal sealed class Watches
     {
         Session session;
         string? destination = null;
-        if (_watchers.TryGetValue(id, out var watcher) && Forget(watcher, WatchStatus.Unsubscribed))
+        if (_watchers.TryGetValue(id, out var watcher) && Forget(watcher, WatchStateKind.Unsubscribed))
         {
             watcher.Observer.OnCompleted();
             if (await SubscribedOnCurrentAsync(watcher, cancellationToken).ConfigureAwait(false) is not { } subscribedOn)
@@ -243,7 +243,7 @@ internal sealed class Watches
     /// <summary>The user disposed the watch: UNSUBSCRIBE on the connection it was subscribed on, once its SUBSCRIBE went out there.</summary>
     private void Remove(Watcher watcher)
     {
-        if (Forget(watcher, WatchStatus.Unsubscribed))
+        if (Forget(watcher, WatchStateKind.Unsubscribed))
         {
             _ = UnsubscribeOnDisposalAsync(watcher);
         }
@@ -295,7 +295,7 @@ internal sealed class Watches
     }
 
     /// <summary>Removes <paramref name="watcher"/> if it is still registered, with its final state; false if it was gone already.</summary>
-    private bool Forget(Watcher watcher, WatchStatus status, Exception? error = null)
+    private bool Forget(Watcher watcher, WatchStateKind status, Exception? error = null)
     {
         if (!_watchers.TryRemove(new KeyValuePair<string, Watcher>(watcher.Id, watcher)))
         {

@@ -65,12 +65,12 @@ internal sealed class ListenerRegistry
         return new CompositeDisposable(
             _client.State.Subscribe(state =>
             {
-                if (state.Status == ConnectionStatus.Connecting && state.Endpoint is { } endpoint)
+                if (state.Kind == ConnectionStateKind.Connecting && state.Endpoint is { } endpoint)
                 {
                     Each(l => l.OnConnecting(endpoint));
                 }
 
-                var connected = state.Status == ConnectionStatus.Connected;
+                var connected = state.Kind == ConnectionStateKind.Connected;
                 if (wasConnected && !connected)
                 {
                     Each(l => l.OnDisconnected());
