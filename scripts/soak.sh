@@ -3,7 +3,8 @@
 #   scripts/soak.sh            1,000,000 messages (the full soak; about 3 minutes on an idle 2-core machine)
 #   scripts/soak.sh 100000     the size the normal suite runs
 # It kills every connection of the RabbitMQ started by scripts/brokers.sh every few seconds: anything
-# else using that broker is disconnected too. Prints the figures (messages, faults, duplicates, heap).
+# else using that broker is disconnected too. Prints the figures (messages, faults, duplicates on the wire and behind
+# DropDuplicates, which must be none, heap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"

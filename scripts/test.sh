@@ -2,8 +2,8 @@
 # Full test run, for developers and CI (.ci/run): installs and starts the real brokers,
 # runs every test project, prints "N passed, N failed, N skipped" and exits with
 # dotnet test's exit code.
-# Env: RXSTOMP_KEEP_BROKERS=1 leaves the brokers running afterwards (they are also left
-# running when they were already up before this script started).
+# Env: RXSTOMP_KEEP_BROKERS=1 leaves the brokers and the cluster running afterwards (each is also left
+# running when it was already up before this script started).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -22,10 +22,17 @@ keep="${RXSTOMP_KEEP_BROKERS:-0}"
 status="$(bash scripts/brokers.sh status)"
 # Plain STOMP up on both means someone else's brokers (brokers.sh start restarts one that lacks TLS listeners).
 case "$status" in *"RabbitMQ-STOMP 127.0.0.1:61613 accepts"*"ActiveMQ-STOMP 127.0.0.1:61623 accepts"*) keep=1 ;; esac
-if [ "$keep" != 1 ]; then
-  trap 'bash "$ROOT/scripts/brokers.sh" stop || true' EXIT
-fi
+# The three-node RabbitMQ cluster of Brokers/RabbitMqClusterTests (scripts/cluster.sh, on ports apart from the
+# brokers'): likewise stopped at exit unless it was up before.
+keep_cluster="${RXSTOMP_KEEP_BROKERS:-0}"
+case "$(bash scripts/cluster.sh status)" in *"running: "*" "*" "*) keep_cluster=1 ;; esac
+stop_started() {
+  if [ "$keep" != 1 ]; then bash "$ROOT/scripts/brokers.sh" stop || true; fi
+  if [ "$keep_cluster" != 1 ]; then bash "$ROOT/scripts/cluster.sh" stop || true; fi
+}
+trap stop_started EXIT
 bash scripts/brokers.sh start
+bash scripts/cluster.sh start
 
 # Where the tests find the brokers (see scripts/brokers.sh for users and ports).
 export RXSTOMP_RABBITMQ=127.0.0.1:61613
@@ -38,6 +45,8 @@ export RXSTOMP_ACTIVEMQ_MTLS=127.0.0.1:61625
 export RXSTOMP_RABBITMQCTL="$ROOT/scripts/rabbitmqctl.sh"
 export RXSTOMP_BROKERS_SH="$ROOT/scripts/brokers.sh"
 export RXSTOMP_BROKER_DIR="${RXSTOMP_BROKER_DIR:-/tmp/rxstomp-brokers}"
+export RXSTOMP_CLUSTER="failover:(stomp://guest:guest@127.0.0.1:61631,stomp://127.0.0.1:61632,stomp://127.0.0.1:61633)"
+export RXSTOMP_CLUSTER_SH="$ROOT/scripts/cluster.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The terminal logger (interactive shells) would rewrite the per-project summaries we parse.
 export MSBUILDTERMINALLOGGER=off
@@ -68,10 +77,8 @@ skips="$(tr -d '\r' < "$out" | grep -E '^SKIPPED ' | sort -u || true)"
 rm -f "$out"
 
 # Stop now rather than in the trap so the summary stays the last line printed.
-if [ "$keep" != 1 ]; then
-  trap - EXIT
-  bash scripts/brokers.sh stop || true
-fi
+trap - EXIT
+stop_started
 if [ -n "$failures" ]; then
   echo "---- failed tests ----"
   printf '%s\n' "$failures"

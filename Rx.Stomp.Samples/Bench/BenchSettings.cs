@@ -20,13 +20,12 @@ internal sealed class BenchSettings : ConnectionSettings
     [Description("Round trips of the rtt workload (default 2000).")]
     public int RoundTrips { get; set; } = 2000;
 
-    [CommandOption("--peer")]
-    [Description("Measure against the null peer, a STOMP peer that costs almost nothing (rxstomp null-peer, started in a process of its own).")]
-    public bool Peer { get; set; }
+    [CommandOption("--peer [DIR]")]
+    [Description("Measure against a null peer, a STOMP peer that costs almost nothing: rxstomp's own (rxstomp null-peer, in a process of its own), or with DIR the shared bench's raw_peer.c, built from DIR.")]
+    public FlagValue<string>? Peer { get; set; }
 
-    [CommandOption("--raw-peer <DIR>")]
-    [Description("Measure against the shared bench's null peer instead: build raw_peer.c from DIR and start it.")]
-    public string? RawPeer { get; set; }
+    /// <summary>The shared bench directory whose raw_peer.c to run, when --peer names one.</summary>
+    public string? RawPeer => Peer is { IsSet: true, Value: { Length: > 0 } directory } ? directory : null;
 
     [CommandOption("--compare <DIR>")]
     [Description("Build raw_limit.c from the shared bench DIR and run it against the same target in the same run; print ratios.")]
@@ -52,7 +51,7 @@ internal sealed class BenchSettings : ConnectionSettings
     public bool NamesBroker => Url is not null || Host is not null || Port is not null;
 
     /// <summary>Whether the target is a null peer, rxstomp's or raw_peer.c.</summary>
-    public bool NullPeer => Peer || RawPeer is not null;
+    public bool NullPeer => Peer?.IsSet == true;
 
     public long CountOrDefault => Count ?? (NullPeer ? 1_000_000 : 50_000);
 
@@ -66,12 +65,7 @@ internal sealed class BenchSettings : ConnectionSettings
 
         if (NullPeer && NamesBroker)
         {
-            throw new UsageException("--peer and --raw-peer measure against a null peer: leave out --url, --host and --port.");
-        }
-
-        if (Peer && RawPeer is not null)
-        {
-            throw new UsageException("--peer and --raw-peer name two null peers: give one.");
+            throw new UsageException("--peer measures against a null peer: leave out --url, --host and --port.");
         }
 
         if (Chart is not null && Sizes is null)

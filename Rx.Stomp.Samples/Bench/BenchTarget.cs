@@ -32,7 +32,7 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     /// <param name="settings">What to measure against.</param>
     /// <param name="options">The client options from the command line.</param>
-    /// <param name="rawPeer">The built raw_peer, with --raw-peer.</param>
+    /// <param name="rawPeer">The built raw_peer, with --peer DIR.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     public static async Task<BenchTarget> StartAsync(BenchSettings settings, StompClientOptions options, RawTools? rawPeer, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace Rx.Stomp.Samples.Bench;
 
 /// <summary>
 /// The shared bench's C programs, built with <c>cc -O2</c> into a directory of this run: <c>raw_limit</c>, the
-/// fastest possible client (<c>--compare</c>), and <c>raw_peer</c>, its null peer (<c>--raw-peer</c>).
+/// fastest possible client (<c>--compare</c>), and <c>raw_peer</c>, its null peer (<c>--peer DIR</c>).
 /// </summary>
 internal sealed class RawTools : IDisposable
 {
@@ -30,7 +30,7 @@ internal sealed class RawTools : IDisposable
                 var source = Path.Combine(sourceDirectory, name + ".c");
                 if (!File.Exists(source))
                 {
-                    throw new UsageException($"{source} does not exist: --compare and --raw-peer take the shared bench directory.");
+                    throw new UsageException($"{source} does not exist: --compare and --peer take the shared bench directory.");
                 }
 
                 var (code, output) = await RunAsync("cc", ["-O2", "-o", Path.Combine(tools._directory, name), source], null, cancellationToken);

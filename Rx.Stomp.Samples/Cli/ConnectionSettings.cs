@@ -127,7 +127,7 @@ internal class ConnectionSettings : CommandSettings
 
         if (Heartbeats is not null)
         {
-            options = options with { Heartbeat = Usage("--heartbeats", () => HeartbeatSettings.Parse(Heartbeats)) };
+            options = options with { Heartbeat = Usage("--heartbeats", () => HeartbeatIntervals.Parse(Heartbeats)) };
         }
 
         return Usage("connection options", options.Validate);

@@ -35,7 +35,7 @@ internal sealed class DashboardView : Window
                 model.Watches,
                 ("watch", w => w.Id),
                 ("destination", w => w.Destination),
-                ("state", w => w.Error is null ? w.Status.ToString() : $"{w.Status}: {w.Error.Message}")),
+                ("state", w => w.Error is null ? w.Kind.ToString() : $"{w.Kind}: {w.Error.Message}")),
             model.Watches);
         watches.Y = Pos.Bottom(destinations);
         watches.Height = Dim.Percent(30);

@@ -100,9 +100,9 @@ internal sealed class DemoTour(StompBroker broker, StompClient client, Narrator 
         await narrator.SceneAsync("A dropped connection heals", cancellationToken);
         narrator.Say("broker.Faults.DropAllConnections() resets the TCP connection, as a crash or a cut cable would.");
         var healed = client.State
-            .SkipWhile(s => s.Status == ConnectionStatus.Connected)
+            .SkipWhile(s => s.Kind == ConnectionStateKind.Connected)
             .Do(s => narrator.Saw("state:", s.ToString()))
-            .FirstAsync(s => s.Status == ConnectionStatus.Connected)
+            .FirstAsync(s => s.Kind == ConnectionStateKind.Connected)
             .ToTask(cancellationToken);
         Expect(broker.Faults.DropAllConnections() == 1, "one connection to drop");
         await Bounded(healed, "the reconnection", cancellationToken);

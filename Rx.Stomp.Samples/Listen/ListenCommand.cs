@@ -28,9 +28,9 @@ internal sealed class ListenCommand : ClientCommand<ListenSettings>
             // A lost connection is reported and healed by the client; listen ends only when the watch does (a refused
             // SUBSCRIBE, or the client giving up), so it goes on printing across reconnects.
             using var drops = client.State
-                .Where(s => s.Status is ConnectionStatus.Reconnecting or ConnectionStatus.Connected)
+                .Where(s => s.Kind is ConnectionStateKind.Reconnecting or ConnectionStateKind.Connected)
                 .Skip(1)
-                .Subscribe(s => Console.Error.WriteLine(s.Status == ConnectionStatus.Connected ? $"reconnected: {s}" : $"connection lost: {s}"));
+                .Subscribe(s => Console.Error.WriteLine(s.Kind == ConnectionStateKind.Connected ? $"reconnected: {s}" : $"connection lost: {s}"));
 
             // Nothing else asks for a receipt before it, so the first RECEIPT answers the watch's SUBSCRIBE: from then on
             // the subscription is live, and a sender may go ahead.

@@ -103,7 +103,7 @@ internal sealed class ShellCommand : ClientCommand<ShellSettings>
             return session.ExitCode;
         }
 
-        var ended = session.Client.State.FirstAsync(s => s.Status is ConnectionStatus.Faulted or ConnectionStatus.Disposed).ToTask(CancellationToken.None);
+        var ended = session.Client.State.FirstAsync(s => s.Kind is ConnectionStateKind.Faulted or ConnectionStateKind.Disposed).ToTask(CancellationToken.None);
         try
         {
             await ended.WaitAsync(cancellationToken);

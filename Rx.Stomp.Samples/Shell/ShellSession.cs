@@ -38,7 +38,7 @@ internal sealed class ShellSession : IAsyncDisposable
             _streams.Add(client.Receipts.Subscribe(r => Incoming.Receipt(r.Frame)));
         }
 
-        _streams.Add(client.State.DistinctUntilChanged(s => s.Status).Skip(1).Subscribe(ReportState));
+        _streams.Add(client.State.DistinctUntilChanged(s => s.Kind).Skip(1).Subscribe(ReportState));
     }
 
     public StompClient Client { get; }
@@ -178,20 +178,20 @@ internal sealed class ShellSession : IAsyncDisposable
 
     private void ReportState(ConnectionState state)
     {
-        switch (state.Status)
+        switch (state.Kind)
         {
-            case ConnectionStatus.Reconnecting when _connected:
+            case ConnectionStateKind.Reconnecting when _connected:
                 _connected = false;
                 // An ACK must go out on the connection that delivered the message: these can no longer be settled.
                 var forgotten = Pending.ForgetAll();
                 Output.Notice($"Connection lost ({state.Error?.Message}); reconnecting."
                     + (forgotten == 0 ? "" : $" The {forgotten} message(s) awaiting acknowledgement will be redelivered."));
                 break;
-            case ConnectionStatus.Connected when !_connected:
+            case ConnectionStateKind.Connected when !_connected:
                 _connected = true;
                 Output.Notice($"Reconnected: {state}; subscriptions renewed.");
                 break;
-            case ConnectionStatus.Faulted:
+            case ConnectionStateKind.Faulted:
                 RecordFailure(ExitCodes.Broker);
                 Output.Error($"The connection is lost for good: {state.Error?.Message}");
                 break;

@@ -31,10 +31,10 @@ internal sealed class ShellStats : IDisposable
         _sent = _messages = _receipts = _errors = _heartbeats = _reconnections = 0;
         var frames = _client.Frames.Subscribe(Count);
         var reconnections = _client.State
-            .Select(s => s.Status)
+            .Select(s => s.Kind)
             .DistinctUntilChanged()
             .Buffer(2, 1)
-            .Where(pair => pair.Count == 2 && pair[0] != ConnectionStatus.Connected && pair[1] == ConnectionStatus.Connected)
+            .Where(pair => pair.Count == 2 && pair[0] != ConnectionStateKind.Connected && pair[1] == ConnectionStateKind.Connected)
             .Subscribe(_ => Interlocked.Increment(ref _reconnections));
         Volatile.Write(ref _counting, new CompositeDisposable(frames, reconnections));
     }

@@ -31,13 +31,13 @@ public sealed record StompBrokerOptions
     public IReadOnlyDictionary<string, string>? Users { get; init; }
 
     /// <summary>
-    /// The broker's side of heart-beat negotiation: <see cref="HeartbeatSettings.Outgoing"/> is how often it can send
-    /// (sx), <see cref="HeartbeatSettings.Incoming"/> how often it wants to hear from the client (sy), and
-    /// <see cref="HeartbeatSettings.ReceiveScale"/> the grace before a silent client is dropped. Each direction is
+    /// The broker's side of heart-beat negotiation: <see cref="HeartbeatIntervals.Outgoing"/> is how often it can send
+    /// (sx), <see cref="HeartbeatIntervals.Incoming"/> how often it wants to hear from the client (sy), and
+    /// <see cref="HeartbeatIntervals.ReceiveScale"/> the grace before a silent client is dropped. Each direction is
     /// off if either side says zero, else the larger of the two values; the default of 100 ms both ways therefore
     /// gives a client the beats it asks for, down to 100 ms.
     /// </summary>
-    public HeartbeatSettings Heartbeat { get; init; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+    public HeartbeatIntervals Heartbeat { get; init; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
 
     /// <summary>Caps on inbound frames; a frame beyond them gets an ERROR and the connection is closed.</summary>
     public FrameLimits Limits { get; init; } = FrameLimits.Default;

@@ -49,10 +49,10 @@ public sealed class LiveWatchesTests : IAsyncDisposable
     }
 
     /// <summary>Waits until the binding has applied a change to <paramref name="status"/> (or a removal, for null).</summary>
-    private Task<IChangeSet<WatchState, string>> Applied(WatchStatus? status) =>
-        _applied.WhenAsync(changes => changes.Any(c => status is null ? c.Reason == ChangeReason.Remove : c.Current.Status == status));
+    private Task<IChangeSet<WatchState, string>> Applied(WatchStateKind? status) =>
+        _applied.WhenAsync(changes => changes.Any(c => status is null ? c.Reason == ChangeReason.Remove : c.Current.Kind == status));
 
-    private (string Id, string Destination, WatchStatus Status)[] Rows() => [.. _rows.Select(r => (r.Id, r.Destination, r.Status))];
+    private (string Id, string Destination, WatchStateKind Status)[] Rows() => [.. _rows.Select(r => (r.Id, r.Destination, r.Kind))];
 
     [Test]
     public async Task A_watch_is_added_updated_when_confirmed_and_removed_when_disposed()
@@ -62,11 +62,11 @@ public sealed class LiveWatchesTests : IAsyncDisposable
 
         var watch = _client.Watch("/queue/a").Subscribe(_ => { });
         var subscribe = await connection.ExpectAsync(StompCommand.Subscribe);
-        await Applied(WatchStatus.Subscribing);
+        await Applied(WatchStateKind.Subscribing);
         await connection.SendReceiptAsync(subscribe);
-        await Applied(WatchStatus.Subscribed);
+        await Applied(WatchStateKind.Subscribed);
         var id = subscribe.Headers["id"]!;
-        Assert.That(Rows(), Is.EqualTo(new[] { (id, "/queue/a", WatchStatus.Subscribed) }));
+        Assert.That(Rows(), Is.EqualTo(new[] { (id, "/queue/a", WatchStateKind.Subscribed) }));
 
         watch.Dispose();
         await connection.ExpectAsync(StompCommand.Unsubscribe);
@@ -85,19 +85,19 @@ public sealed class LiveWatchesTests : IAsyncDisposable
         var dropped = _client.Watch("/queue/dropped").Subscribe(_ => { });
         await first.SendReceiptAsync(await first.ExpectAsync(StompCommand.Subscribe));
         await first.SendReceiptAsync(await first.ExpectAsync(StompCommand.Subscribe));
-        await _applied.Where(c => c.Any(x => x.Current.Status == WatchStatus.Subscribed)).TakeAsync(2);
+        await _applied.Where(c => c.Any(x => x.Current.Kind == WatchStateKind.Subscribed)).TakeAsync(2);
 
         first.Abort();
-        await _applied.Where(c => c.Any(x => x.Current.Status == WatchStatus.Resubscribing)).TakeAsync(2);
+        await _applied.Where(c => c.Any(x => x.Current.Kind == WatchStateKind.Resubscribing)).TakeAsync(2);
         var second = await _broker.AcceptAsync();
         dropped.Dispose();
         await second.AnswerConnectAsync();
         var again = await second.ExpectAsync(StompCommand.Subscribe);
         await second.SendReceiptAsync(again);
-        await _applied.Where(c => c.Any(x => x.Current.Destination == "/queue/kept" && x.Current.Status == WatchStatus.Subscribed)).TakeAsync(2);
+        await _applied.Where(c => c.Any(x => x.Current.Destination == "/queue/kept" && x.Current.Kind == WatchStateKind.Subscribed)).TakeAsync(2);
 
         Assert.That(again.Headers["destination"], Is.EqualTo("/queue/kept"), "the disposed watch is not subscribed again");
-        Assert.That(Rows().Select(r => (r.Destination, r.Status)), Is.EqualTo(new[] { ("/queue/kept", WatchStatus.Subscribed) }));
+        Assert.That(Rows().Select(r => (r.Destination, r.Status)), Is.EqualTo(new[] { ("/queue/kept", WatchStateKind.Subscribed) }));
         Assert.That(_rowCounts.Max(), Is.EqualTo(2), "never a second row for the same watch");
     }
 
@@ -111,10 +111,10 @@ public sealed class LiveWatchesTests : IAsyncDisposable
 
         var subscribe = await connection.ExpectAsync(StompCommand.Subscribe);
         await connection.SendErrorAsync("access refused", about: subscribe);
-        await Applied(WatchStatus.Failed);
+        await Applied(WatchStateKind.Failed);
 
         Assert.That(await ended.Task.WaitAsync(StreamWaits.DefaultTimeout), Is.InstanceOf<StompErrorException>());
-        Assert.That(_rows.Single().Status, Is.EqualTo(WatchStatus.Failed));
+        Assert.That(_rows.Single().Kind, Is.EqualTo(WatchStateKind.Failed));
         Assert.That(_rows.Single().Error?.Message, Does.Contain("access refused"));
         _clock.AdvanceBy(TimeSpan.FromSeconds(29.9).Ticks);
         Assert.That(_rows, Has.Count.EqualTo(1));
@@ -128,13 +128,13 @@ public sealed class LiveWatchesTests : IAsyncDisposable
         var connection = await _broker.ConnectClientAsync(_client);
         using var live = _client.Watch("/queue/live").Subscribe(_ => { });
         await connection.SendReceiptAsync(await connection.ExpectAsync(StompCommand.Subscribe));
-        await _client.WatchStates.WhenAsync(s => s.Status == WatchStatus.Subscribed);
+        await _client.WatchStates.WhenAsync(s => s.Kind == WatchStateKind.Subscribed);
         Bind();
-        Assert.That(Rows().Select(r => (r.Destination, r.Status)), Is.EqualTo(new[] { ("/queue/live", WatchStatus.Subscribed) }));
+        Assert.That(Rows().Select(r => (r.Destination, r.Status)), Is.EqualTo(new[] { ("/queue/live", WatchStateKind.Subscribed) }));
 
         using var refused = _client.Watch("/queue/forbidden").Subscribe(_ => { }, _ => { });
         await connection.SendErrorAsync("access refused", about: await connection.ExpectAsync(StompCommand.Subscribe));
-        await _client.WatchStates.WhenAsync(s => s.Status == WatchStatus.Failed);
+        await _client.WatchStates.WhenAsync(s => s.Kind == WatchStateKind.Failed);
 
         Assert.That(Rows().Select(r => r.Destination), Is.EqualTo(new[] { "/queue/live" }));
     }

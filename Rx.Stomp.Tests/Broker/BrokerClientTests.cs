@@ -214,7 +214,7 @@ public class BrokerClientTests
         await client.SendAsync("/queue/resilient", "before");
         await inbox.TakeAsync(1);
         var firstSession = client.CurrentState.Session;
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         var resubscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.SessionId != firstSession);
 
         Assert.That(broker.Faults.DropAllConnections(), Is.EqualTo(1));
@@ -255,7 +255,7 @@ public class BrokerClientTests
         // machine a shorter beat can be missed by a stalled process, which is not what this tests.
         var interval = TimeSpan.FromSeconds(1);
         await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(interval, interval) });
-        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatSettings(interval, interval) });
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { Heartbeat = new HeartbeatIntervals(interval, interval) });
         var changes = new List<ConnectionState>();
         using var recording = client.State.Skip(1).Subscribe(changes.Add);
 
@@ -284,9 +284,9 @@ public class BrokerClientTests
         await using var broker = await StompBroker.StartAsync();
         await using var client = await ConnectAsync(broker);
         var error = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.ErrorFrame);
-        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var lost = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         var firstSession = client.CurrentState.Session;
-        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+        var back = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected && s.Session != firstSession);
 
         broker.Faults.SendErrorToAll("Failing over");
 
@@ -304,7 +304,7 @@ public class BrokerClientTests
         broker.Faults.SendErrorToAll("Just a notice", close: false);
         await notice;
         var dropReported = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Connection);
-        var lost = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var lost = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
 
         broker.Faults.DropAllConnections();
 
@@ -353,7 +353,7 @@ public class BrokerClientTests
         using var goodWatch = await WatchAsync(broker, client, "/queue/good", good);
         var errors = client.Errors.Where(e => e.Kind == StompErrorKind.ErrorFrame).TakeAsync(2);
         var firstSession = client.CurrentState.Session;
-        var back = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected && s.Session != firstSession);
+        var back = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected && s.Session != firstSession);
 
         var refused = client.Watch("/elsewhere/x").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
 

@@ -34,6 +34,7 @@ public sealed class BrokerSoakTests
 
         TestContext.Out.WriteLine($"Embedded broker soak: {result}");
         Assert.That(result.Ledger.Received, Is.EqualTo(total));
+        Assert.That((result.Application.Received, result.Application.Duplicates), Is.EqualTo((total, 0)), "each message reaches the application once");
         // Each drop came after progress the consumer made connected: each one cost it a reconnection.
         Assert.That(result.ConsumerReconnects, Is.GreaterThanOrEqualTo(9));
         Assert.That(result.Resends, Is.LessThanOrEqualTo(9 * Soak.Concurrency), "a drop fails at most the sends in flight, each resent once");

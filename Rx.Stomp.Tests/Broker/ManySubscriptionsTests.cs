@@ -53,12 +53,12 @@ public sealed class ManySubscriptionsTests
         var subscribing = churn.SubscribeAsync(consumer, 0, 1000);
         for (var drops = 0; dropConnections && drops < 3 && !subscribing.IsCompleted; drops++)
         {
-            await consumer.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+            await consumer.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
             broker.Faults.DropAllConnections();
         }
 
         await subscribing.WaitAsync(Settle);
-        await consumer.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        await consumer.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
         TestContext.Out.WriteLine($"{churn.Received} messages received during the churn");
         Assert.That(churn.Live, Is.EqualTo(333));
         await WhenSubscriptions(broker, n => n == churn.Live);

@@ -62,6 +62,24 @@ public sealed class AckTests(Broker broker, StompVersion version) : BrokerTest(b
     }
 
     [Test]
+    public async Task A_message_acknowledged_by_its_stored_id_is_consumed_for_good()
+    {
+        var queue = NewQueue("ack-by-id");
+        var client = await ConnectAsync();
+        var messages = Record(client.Watch(queue, new SubscribeOptions { Ack = AckMode.ClientIndividual }));
+        await SendAllAsync(client, queue, "m1", "m2");
+        var received = await messages.TakeAsync(2, Timeout);
+        // What a stomp.py user keeps: the id to acknowledge by (1.2: the ack header; before: message-id), and the subscription.
+        var stored = received.Select(m => (Id: version == StompVersion.V12 ? m.Ack! : m.MessageId!, m.Subscription)).ToList();
+
+        await Within(client.AckAsync(stored[1].Id, stored[1].Subscription, receipt: true, headers: [new("x-acked-by", "id")]), "the RECEIPT of ACK");
+        await Within(client.DisconnectAsync(), "DisconnectAsync");
+
+        var remaining = await RemainingAsync(queue, expected: 1);
+        Assert.That(Bodies(remaining), Is.EqualTo(new[] { "m1" }));
+    }
+
+    [Test]
     public async Task Nack()
     {
         var queue = NewQueue("nack");

@@ -22,13 +22,13 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
             Assert.That(client.IsConnected, Is.True);
             Assert.That(client.Version, Is.EqualTo(version));
             var state = client.CurrentState;
-            Assert.That(state.Status, Is.EqualTo(ConnectionStatus.Connected));
+            Assert.That(state.Kind, Is.EqualTo(ConnectionStateKind.Connected));
             Assert.That(state.Version, Is.EqualTo(version));
             Assert.That(state.Endpoint, Is.EqualTo(Broker.Endpoint));
             Assert.That(state.Server, Does.StartWith(Broker.ServerPrefix), "the server header of CONNECTED");
             Assert.That(state.Session, Is.Not.Null.And.Not.Empty, "the session header of CONNECTED");
-            Assert.That(states.Items.Select(s => s.Status),
-                Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Connected }));
+            Assert.That(states.Items.Select(s => s.Kind),
+                Is.EqualTo(new[] { ConnectionStateKind.Disconnected, ConnectionStateKind.Connecting, ConnectionStateKind.Connected }));
         });
     }
 
@@ -52,8 +52,28 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
             Assert.That(receipts.Items, Has.Count.EqualTo(answers), "the RECEIPT of DISCONNECT");
             Assert.That(client.IsConnected, Is.False);
             Assert.That(client.Version, Is.Null);
-            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
-            Assert.That(states.Items[^1].Status, Is.EqualTo(ConnectionStatus.Disconnected));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
+            Assert.That(states.Items[^1].Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
+        });
+    }
+
+    [Test]
+    public async Task Disconnect_with_a_chosen_receipt_id_and_headers_gets_the_RECEIPT_of_that_id()
+    {
+        var client = await ConnectAsync();
+        var receipts = Record(client.Receipts);
+        var id = "bye-" + Guid.NewGuid().ToString("N");
+
+        var clock = Stopwatch.StartNew();
+        await Within(client.DisconnectAsync(new DisconnectOptions { ReceiptId = id, Headers = [new("x-reason", "done")] }), "DisconnectAsync");
+
+        // RabbitMQ's Web-STOMP closes the WebSocket instead of answering (see above): the close ends the wait as promptly.
+        var answered = Broker.IsRabbitMq && Broker.Endpoint.Kind.IsWebSocket() ? Array.Empty<string>() : [id];
+        Assert.Multiple(() =>
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(client.Options.DisconnectTimeout / 2), "the RECEIPT ended the wait");
+            Assert.That(receipts.Items.Select(r => r.Id), Is.EqualTo(answered));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         });
     }
 
@@ -79,7 +99,7 @@ public sealed class ConnectionTests(Broker broker, StompVersion version) : Broke
         await Within(client.SendAsync(queue, "again", WithReceipt), "the RECEIPT of a SEND on the new connection");
 
         Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "again" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
         Assert.That(client.Version, Is.EqualTo(version));
     }
 }

@@ -34,9 +34,9 @@ public sealed class ErrorTests(Broker broker) : BrokerTest(broker)
             Assert.That(error.Frame?.Command, Is.EqualTo(StompCommand.Error));
             Assert.That(error.BrokerMessage, Is.Not.Null.And.Not.Empty);
             Assert.That(client.IsConnected, Is.False);
-            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
             Assert.That(client.CurrentState.Error, Is.SameAs(error));
-            Assert.That(states.Items.Select(s => s.Status), Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Faulted }));
+            Assert.That(states.Items.Select(s => s.Kind), Is.EqualTo(new[] { ConnectionStateKind.Disconnected, ConnectionStateKind.Connecting, ConnectionStateKind.Faulted }));
         });
         Assert.ThrowsAsync<StompConnectionException>(() => client.SendAsync(NewQueue("bad-login"), "never"));
     }
@@ -50,13 +50,13 @@ public sealed class ErrorTests(Broker broker) : BrokerTest(broker)
         {
             // ActiveMQ and the embedded broker ignore the host header.
             await Within(client.ConnectAsync(), "CONNECTED");
-            Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+            Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
             return;
         }
 
         var error = Assert.ThrowsAsync<StompErrorException>(() => client.ConnectAsync().WaitAsync(Timeout));
         Assert.That(error!.Message, Does.Contain("Virtual host 'nope' access denied"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
     }
 
     [Test]
@@ -90,7 +90,7 @@ public sealed class ErrorTests(Broker broker) : BrokerTest(broker)
         var messages = Record(client.Watch(queue));
         await Within(client.SendAsync(queue, "still here", WithReceipt), "the RECEIPT of the next SEND");
         Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "still here" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
     }
 
     [Test]
@@ -110,7 +110,7 @@ public sealed class ErrorTests(Broker broker) : BrokerTest(broker)
         Assert.That(error.Message, Does.Contain(Broker.Kind != BrokerKind.ActiveMq ? "Unknown destination" : "not a selector"));
         await Within(client.SendAsync(queue, "for the other watch", WithReceipt), "the RECEIPT of SEND");
         Assert.That(Bodies(await other.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "for the other watch" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
     }
 
     [Test]
@@ -145,7 +145,7 @@ public sealed class ErrorTests(Broker broker) : BrokerTest(broker)
 
         await Within(client.SendAsync(quiet, "still connected", WithReceipt), "the RECEIPT of SEND");
         Assert.That(Bodies(await others.TakeAsync(2, Timeout)), Is.EqualTo(new[] { "next", "still connected" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
         Assert.That((await errors.TakeAsync(2, Timeout)).Select(e => e.Kind), Is.All.EqualTo(StompErrorKind.Observer));
     }
 }

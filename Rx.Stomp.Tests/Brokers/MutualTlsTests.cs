@@ -23,7 +23,7 @@ public sealed class MutualTlsTests() : BrokerTest(Broker.ActiveMqMutualTls)
         {
             Assert.That(error!.Reason, Is.EqualTo(TlsFailure.ClientCertificateRequired));
             Assert.That(error.Message, Does.Contain("requires a client certificate"));
-            Assert.That(states.Items.Select(s => s.Status), Does.Not.Contain(ConnectionStatus.Reconnecting));
+            Assert.That(states.Items.Select(s => s.Kind), Does.Not.Contain(ConnectionStateKind.Reconnecting));
         });
     }
 

@@ -30,6 +30,6 @@ public sealed class RabbitMqCancelledSubscriptionTests() : BrokerTest(Broker.Rab
         Assert.That(((StompErrorException)error).BrokerMessage, Is.EqualTo("Server cancelled subscription"));
         await Within(client.SendAsync(kept, "after", WithReceipt), "the RECEIPT of SEND");
         Assert.That(Bodies(await other.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "after" }));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
     }
 }

@@ -57,7 +57,7 @@ public sealed class RabbitMqFaultTests
         await using var consumer = new StompClient(options with
         {
             Endpoints = [proxy.Endpoint],
-            Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(500)),
+            Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromMilliseconds(500)),
         });
         await using var producer = new StompClient(options);
         var timeouts = 0;

@@ -139,8 +139,8 @@ public sealed class TlsTests(Broker broker) : BrokerTest(broker)
         var client = NewClient(o => configure(o) with { ConnectRetry = PatientRetry });
         var states = Record(client.State);
         var error = Assert.ThrowsAsync<StompTlsException>(() => client.ConnectAsync().WaitAsync(Timeout));
-        Assert.That(states.Items.Select(s => s.Status), Does.Not.Contain(ConnectionStatus.Reconnecting));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(states.Items.Select(s => s.Kind), Does.Not.Contain(ConnectionStateKind.Reconnecting));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         Assert.That(client.Options.ToString(), Does.Not.Contain(Broker.ClientCertificatePassword));
         return error!;
     }

@@ -30,6 +30,41 @@ public sealed class TransactionTests(Broker broker) : BrokerTest(broker)
     }
 
     [Test]
+    public async Task A_transaction_with_a_chosen_id_and_headers_on_BEGIN_and_COMMIT_commits()
+    {
+        var client = await ConnectAsync();
+        var queue = NewQueue("tx-chosen");
+        var messages = Record(client.Watch(queue));
+        var id = "tx-mine-" + Guid.NewGuid().ToString("N");
+
+        var transaction = await Within(client.BeginTransactionAsync(new TransactionOptions { Id = id, Headers = [new("x-begun-by", "test")], Receipt = true }), "the RECEIPT of BEGIN");
+        await transaction.SendAsync(queue, "t1");
+        await Within(client.SendAsync(queue, "marker", WithReceipt), "the RECEIPT of the marker");
+        Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "marker" }), "nothing of the transaction before COMMIT");
+
+        await Within(transaction.CommitAsync([new("x-committed-by", "test")]), "the RECEIPT of COMMIT");
+
+        Assert.That(transaction.Id, Is.EqualTo(id));
+        Assert.That(Bodies(await messages.TakeAsync(2, Timeout)), Is.EqualTo(new[] { "marker", "t1" }));
+    }
+
+    [Test]
+    public async Task A_transaction_aborted_with_headers_delivers_nothing()
+    {
+        var client = await ConnectAsync();
+        var queue = NewQueue("tx-abort-headers");
+        var messages = Record(client.Watch(queue));
+
+        var transaction = await Within(client.BeginTransactionAsync(new TransactionOptions { Id = "tx-mine-" + Guid.NewGuid().ToString("N"), Receipt = true }), "the RECEIPT of BEGIN");
+        await transaction.SendAsync(queue, "t1");
+        await Within(transaction.AbortAsync([new("x-aborted-by", "test")]), "the RECEIPT of ABORT");
+        await Within(client.SendAsync(queue, "marker", WithReceipt), "the RECEIPT of the marker");
+
+        Assert.That(Bodies(await messages.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "marker" }));
+        await AssertTransactionIsGoneAsync(client, transaction.Id);
+    }
+
+    [Test]
     public async Task Messages_sent_in_an_aborted_transaction_never_appear()
     {
         var client = await ConnectAsync();

@@ -17,7 +17,7 @@ public sealed class WebSocketTests(Broker broker) : BrokerTest(broker)
     [Test]
     public async Task Heartbeats_flow_both_ways_and_keep_an_idle_connection_open()
     {
-        var client = await ConnectAsync(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)) });
+        var client = await ConnectAsync(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)) });
         var errors = Record(client.Errors);
         var beats = Record(client.Heartbeats);
 
@@ -49,8 +49,8 @@ public sealed class WebSocketTests(Broker broker) : BrokerTest(broker)
         var reconnected = Record(client.State);
 
         proxy.DropConnections();
-        await reconnected.FirstAsync(s => s.Status == ConnectionStatus.Reconnecting, Timeout);
-        await reconnected.FirstAsync(s => s.Status == ConnectionStatus.Connected, Timeout);
+        await reconnected.FirstAsync(s => s.Kind == ConnectionStateKind.Reconnecting, Timeout);
+        await reconnected.FirstAsync(s => s.Kind == ConnectionStateKind.Connected, Timeout);
         await Within(client.SendAsync(queue, "after", WithReceipt), "the RECEIPT of the SEND after reconnecting");
 
         Assert.That(Bodies(await messages.TakeAsync(2, Timeout)), Is.EqualTo(new[] { "before", "after" }));

@@ -1,3 +1,4 @@
+using Rx.Stomp.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Tests.Support;
@@ -37,6 +38,68 @@ public class AcknowledgementTests
         Assert.That(string.Join(' ', nack.Headers.Select(h => $"{h.Key}:{h.Value}")), Is.EqualTo(expected));
     }
 
+    [TestCase(StompVersion.V10, StompCommand.Ack, "m-7", "message-id:m-7 x-trace:7")]
+    [TestCase(StompVersion.V11, StompCommand.Ack, "m-7", "message-id:m-7 subscription:sub-1 x-trace:7")]
+    [TestCase(StompVersion.V12, StompCommand.Ack, "ack-9", "id:ack-9 x-trace:7")]
+    [TestCase(StompVersion.V11, StompCommand.Nack, "m-7", "message-id:m-7 subscription:sub-1 x-trace:7")]
+    [TestCase(StompVersion.V12, StompCommand.Nack, "ack-9", "id:ack-9 x-trace:7")]
+    public async Task ACK_and_NACK_by_a_stored_id_name_it_as_the_version_says_with_extra_headers(StompVersion version, StompCommand command, string id, string expected)
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: version);
+        await using var _ = cleanup;
+        StompHeaders extra = [new("x-trace", "7")];
+
+        await (command == StompCommand.Ack
+            ? client.AckAsync(id, subscription: "sub-1", headers: extra)
+            : client.NackAsync(id, subscription: "sub-1", headers: extra));
+        var frame = await peer.ExpectAsync(command).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(UnsubscribeTests.Shape(frame), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task An_ACK_by_id_in_a_transaction_names_it_and_a_receipt_is_awaited()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V12);
+        await using var _ = cleanup;
+        var beginning = client.BeginTransactionAsync(new TransactionOptions { Id = "tx-mine" });
+        await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout);
+        var transaction = await beginning.WaitAsync(StreamWaits.DefaultTimeout);
+
+        var acking = client.AckAsync("ack-9", transaction: transaction, receipt: true);
+        var ack = await peer.ExpectAsync(StompCommand.Ack).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(UnsubscribeTests.Shape(ack), Is.EqualTo("id:ack-9 transaction:tx-mine receipt:" + ack.Headers["receipt"]));
+        Assert.That(acking.IsCompleted, Is.False, "not before the RECEIPT");
+        await peer.SendReceiptAsync(ack);
+        await acking.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
+    public async Task An_ACK_by_id_needs_a_connection_and_on_STOMP_1_1_a_subscription()
+    {
+        await using (var offline = new StompClient(new StompClientOptions { Endpoints = [new("127.0.0.1", 9)] }))
+        {
+            Assert.ThrowsAsync<StompConnectionException>(() => offline.AckAsync("m-7"));
+        }
+
+        var (_, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V11);
+        await using var _ = cleanup;
+        Assert.ThrowsAsync<ArgumentException>(() => client.AckAsync("m-7"));
+    }
+
+    [Test]
+    public async Task ACK_of_a_message_passes_extra_headers()
+    {
+        var (peer, message, cleanup) = await DeliverAsync(StompVersion.V12);
+        await using var _ = cleanup;
+
+        await message.AckAsync(headers: [new("x-trace", "7")]);
+        var ack = await peer.ExpectAsync(StompCommand.Ack).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(UnsubscribeTests.Shape(ack), Is.EqualTo("id:ack-9 x-trace:7"));
+    }
+
     [Test]
     public async Task STOMP_1_0_has_no_NACK()
     {
@@ -48,10 +111,7 @@ public class AcknowledgementTests
 
     private static async Task<(RawPeer Peer, StompMessage Message, IAsyncDisposable Cleanup)> DeliverAsync(StompVersion version)
     {
-        var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], AcceptVersions = [version] });
-        var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client, version: version);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: version);
         var delivered = client.Messages.WhenAsync(_ => true);
         await peer.SendAsync(Message, version);
         return (peer, await delivered, cleanup);

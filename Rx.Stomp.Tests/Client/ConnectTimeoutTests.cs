@@ -29,7 +29,7 @@ public class ConnectTimeoutTests
 
         var error = Assert.ThrowsAsync<StompTimeoutException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.Contain("No CONNECTED"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
@@ -50,7 +50,7 @@ public class ConnectTimeoutTests
         broker.Clock.AdvanceTo(TimeSpan.FromSeconds(3));
         await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         Assert.That(await connection.ReadFrameAsync(), Is.Null, "nothing may follow DISCONNECT, and the connection closes");
     }
 
@@ -84,7 +84,7 @@ public class ConnectTimeoutTests
 
         var error = Assert.ThrowsAsync<StompErrorException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.BrokerMessage, Is.EqualTo("Virtual host '127.0.0.1' access denied"));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         Assert.That(broker.Transport.ConnectionCount, Is.EqualTo(1), "a refused login is not retried, whatever ConnectRetry allows");
     }
 }

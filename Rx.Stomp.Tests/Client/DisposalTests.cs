@@ -81,7 +81,7 @@ public class DisposalTests
         Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>());
         await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
         await AssertAllEnded(ends);
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disposed));
     }
 
     [Test]
@@ -94,7 +94,7 @@ public class DisposalTests
         var stateEnded = client.State.LastAsync().ToTask();
         var connection = await broker.Transport.ConnectClientAsync(client);
         // Refused at once, the next attempt waits for a clock that never moves.
-        var waiting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        var waiting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.Attempt == 2);
         broker.Transport.RefuseConnections = true;
         connection.Abort();
         await waiting;
@@ -103,7 +103,7 @@ public class DisposalTests
 
         await AssertAllEnded(ends);
         Assert.That((await watchEnded).Kind, Is.EqualTo(System.Reactive.NotificationKind.OnCompleted), "disposed, not failed");
-        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disposed));
     }
 
     [Test]

@@ -1,6 +1,9 @@
 using Microsoft.Reactive.Testing;
+using Rx.Stomp.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Reactive;
+using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
 
@@ -65,6 +68,45 @@ public sealed class OfflineQueueTests
         Assert.That(waiting, Is.Not.Null);
         queue.BeginDrain();
         Assert.That(queue.TryDequeue()!.Source.Task, Is.SameAs(waiting));
+    }
+
+    [Test]
+    public void A_frame_cancelled_while_it_waits_leaves_the_queue_and_its_caller_hears_so()
+    {
+        var queue = new OfflineQueue();
+        using var cancel = new CancellationTokenSource();
+        var cancelled = queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, cancel.Token)!;
+        var kept = queue.TryEnqueue(new Frame(StompCommand.Send, Send.Headers, "kept"u8.ToArray()), receipt: false, contentLength: true, _options, CancellationToken.None);
+
+        cancel.Cancel();
+
+        Assert.That(cancelled.IsCanceled, Is.True);
+        queue.BeginDrain();
+        Assert.That(queue.TryDequeue()!.Source.Task, Is.SameAs(kept));
+        Assert.That(queue.TryDequeue(), Is.Null);
+    }
+
+    [Test]
+    public async Task A_send_cancelled_while_the_client_reconnects_is_never_written()
+    {
+        await using var peer = new RawPeer();
+        var fast = new BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = BackoffPolicy.Unlimited };
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Reconnect = fast, ConnectRetry = fast with { MaxAttempts = 1 } });
+        await using var cleanup = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
+        peer.CloseClientConnection();
+        await reconnecting;
+        using var cancel = new CancellationTokenSource();
+
+        var cancelled = client.SendAsync("/queue/a", "cancelled", cancellationToken: cancel.Token);
+        var kept = client.SendAsync("/queue/a", "kept");
+        cancel.Cancel();
+
+        Assert.ThrowsAsync<TaskCanceledException>(() => cancelled.WaitAsync(StreamWaits.DefaultTimeout));
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        Assert.That((await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("kept"), "the frame queued before it is gone");
+        await kept.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
     [Test]

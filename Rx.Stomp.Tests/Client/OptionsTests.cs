@@ -14,7 +14,7 @@ public class OptionsTests
         Assert.That(options.Login, Is.EqualTo("user"));
         Assert.That(options.Passcode, Is.EqualTo("p@ss"));
         Assert.That(options.VirtualHost, Is.EqualTo("prod"));
-        Assert.That(options.Heartbeat, Is.EqualTo(new HeartbeatSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))));
+        Assert.That(options.Heartbeat, Is.EqualTo(new HeartbeatIntervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))));
         Assert.That(options.AcceptVersions, Is.EqualTo(new[] { StompVersion.V11, StompVersion.V12 }));
     }
 
@@ -50,7 +50,7 @@ public class OptionsTests
         Assert.Throws<ArgumentException>(() => new StompClientOptions { AcceptVersions = [] }.Validate());
         Assert.Throws<ArgumentException>(() => new StompClientOptions { AcceptVersions = [StompVersion.V10], UseStompCommand = true }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new StompClientOptions { ReceiptTimeout = TimeSpan.Zero }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new StompClientOptions { Heartbeat = new HeartbeatSettings(TimeSpan.FromSeconds(-1), TimeSpan.Zero) }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StompClientOptions { Heartbeat = new HeartbeatIntervals(TimeSpan.FromSeconds(-1), TimeSpan.Zero) }.Validate());
     }
 
     [Test]

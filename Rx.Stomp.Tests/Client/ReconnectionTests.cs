@@ -34,10 +34,10 @@ public class ReconnectionTests
     public async Task A_broker_silent_for_ReceiveScale_intervals_is_declared_dead_then_and_not_before_and_the_watch_is_subscribed_again(double scale)
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) { ReceiveScale = scale } });
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, Second) { ReceiveScale = scale } });
         var timeouts = HeartbeatTimeouts(client, broker.Clock);
         var timedOut = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.HeartbeatTimeout);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         var first = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
         var received = client.Watch("/queue/a", new SubscribeOptions { Receipt = false }).FirstAsync().ToTask();
         // The client writes its SUBSCRIBE after the monitor started: writing is no sign of the broker's life.
@@ -61,7 +61,7 @@ public class ReconnectionTests
     public async Task Each_beat_the_broker_sends_LF_or_CR_LF_moves_the_deadline_to_the_sampling_tick_that_read_it_plus_the_grace()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, Second) });
         var timeouts = HeartbeatTimeouts(client, broker.Clock);
         var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
         var beats = client.Heartbeats.TakeAsync(2);
@@ -92,7 +92,7 @@ public class ReconnectionTests
     public async Task A_reader_held_by_a_slow_observer_is_no_sign_of_a_dead_broker()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, Second) });
         var timeouts = HeartbeatTimeouts(client, broker.Clock);
         var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
         using var gate = new ManualResetEventSlim();
@@ -123,7 +123,7 @@ public class ReconnectionTests
     public async Task An_idle_client_beats_once_eight_tenths_of_the_interval_passed_unwritten_at_the_next_sampling_tick()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(Second, TimeSpan.Zero) });
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatIntervals(Second, TimeSpan.Zero) });
         var connection = await broker.Transport.ConnectClientAsync(client, heartbeat: "0,1000");
 
         // The sampling tick at 0.1 s saw the last write (CONNECT): a beat is due at 0.9 s.
@@ -155,8 +155,8 @@ public class ReconnectionTests
         await using var broker = new VirtualBroker();
         var client = broker.Client();
         var attempts = 0;
-        using var counting = client.State.Where(s => s.Status == ConnectionStatus.Connecting).Subscribe(_ => Interlocked.Increment(ref attempts));
-        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => (s.Attempt, s.NextDelay)).Take(4).ToList().ToTask();
+        using var counting = client.State.Where(s => s.Kind == ConnectionStateKind.Connecting).Subscribe(_ => Interlocked.Increment(ref attempts));
+        var retries = client.State.Where(s => s.Kind == ConnectionStateKind.Reconnecting).Select(s => (s.Attempt, s.NextDelay)).Take(4).ToList().ToTask();
         var first = await broker.Transport.ConnectClientAsync(client);
 
         broker.Transport.RefuseConnections = true;
@@ -177,7 +177,7 @@ public class ReconnectionTests
         broker.Transport.RefuseConnections = false;
         broker.Clock.AdvanceTo(Seconds(7) - Tick);
         Assert.That(attempts, Is.EqualTo(4));
-        var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        var connected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
         broker.Clock.AdvanceTo(Seconds(7));
         await broker.Transport.AcceptAndConnectAsync();
         await connected;
@@ -193,7 +193,7 @@ public class ReconnectionTests
         var first = await broker.Transport.ConnectClientAsync(client);
         var ended = client.Watch("/queue/a", new SubscribeOptions { Receipt = false }).Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
         await first.ExpectAsync(StompCommand.Subscribe);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.Attempt == 2);
 
         broker.Transport.RefuseConnections = true;
         first.Abort();
@@ -204,8 +204,8 @@ public class ReconnectionTests
         await broker.Clock.WhenScheduledAsync(Seconds(3));
 
         broker.Clock.AdvanceTo(Seconds(3) - Tick);
-        Assert.That((client.CurrentState.Status, queued.IsCompleted), Is.EqualTo((ConnectionStatus.Reconnecting, false)), "gave up before the third attempt");
-        var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
+        Assert.That((client.CurrentState.Kind, queued.IsCompleted), Is.EqualTo((ConnectionStateKind.Reconnecting, false)), "gave up before the third attempt");
+        var faulted = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Faulted);
         broker.Clock.AdvanceTo(Seconds(3));
 
         Assert.That((await faulted).Error, Is.InstanceOf<StompConnectionException>());
@@ -222,7 +222,7 @@ public class ReconnectionTests
         await using var broker = new VirtualBroker();
         broker.Transport.RefuseConnections = true;
         var client = broker.Client(o => o with { ConnectRetry = VirtualBroker.Doubling with { MaxAttempts = 3 } });
-        var retries = client.State.Where(s => s.Status == ConnectionStatus.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
+        var retries = client.State.Where(s => s.Kind == ConnectionStateKind.Reconnecting).Select(s => s.Attempt).ToList().ToTask();
 
         var connecting = client.ConnectAsync();
         await broker.Clock.WhenScheduledAsync(Second);
@@ -233,7 +233,7 @@ public class ReconnectionTests
         broker.Clock.AdvanceTo(Seconds(3));
 
         Assert.ThrowsAsync<StompConnectionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Faulted));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         await client.DisposeAsync();
         Assert.That(await retries.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { 2, 3 }), "three attempts: the second and the third are announced");
     }
@@ -275,7 +275,7 @@ public class ReconnectionTests
         var unconfirmed = client.SendAsync("/queue/b", "before", new SendOptions { Receipt = true });
         await first.ExpectAsync(StompCommand.Send);
 
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         first.Abort();
         var lost = Assert.ThrowsAsync<StompConnectionException>(() => unconfirmed.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(lost!.Message, Does.Contain("lost before the RECEIPT"));
@@ -298,9 +298,9 @@ public class ReconnectionTests
     public async Task Sends_made_offline_go_out_in_order_and_one_lost_with_the_next_connection_goes_first_on_the_one_after()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, Second) });
+        var client = broker.Client(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, Second) });
         var first = await broker.Transport.ConnectClientAsync(client, heartbeat: "1000,0");
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         first.Abort();
         await reconnecting;
         var second = await broker.Transport.AcceptAsync();
@@ -355,11 +355,11 @@ public class ReconnectionTests
             },
         }).Subscribe(_ => { });
         await first.ExpectAsync(StompCommand.Subscribe);
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         first.Abort();
         await reconnecting;
         var queued = client.SendAsync("/queue/q", "queued");
-        var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        var connected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
         var second = await broker.Transport.AcceptAndConnectAsync();
         await connected;
         await resubscribing.Task.WaitAsync(StreamWaits.DefaultTimeout);
@@ -413,7 +413,7 @@ public class ReconnectionTests
     {
         await using var broker = new VirtualBroker();
         var (client, first) = await broker.ConnectAsync();
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.Attempt == 2);
         broker.Transport.RefuseConnections = true;
         first.Abort();
         await reconnecting;
@@ -427,7 +427,7 @@ public class ReconnectionTests
             Assert.That(failed!.Message, Does.Contain("disconnected before the frame could be sent"));
         }
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
     }
 
     [Test]
@@ -440,7 +440,7 @@ public class ReconnectionTests
             OfflineTimeout = Seconds(30),
             Reconnect = VirtualBroker.Doubling with { InitialDelay = TimeSpan.FromHours(1) },
         });
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.Attempt == 2);
         broker.Transport.RefuseConnections = true;
         first.Abort();
         await reconnecting;
@@ -469,7 +469,7 @@ public class ReconnectionTests
         var (client, first) = await broker.ConnectAsync();
         var ended = client.Watch("/queue/a").Materialize().WhenAsync(n => n.Kind != System.Reactive.NotificationKind.OnNext);
         await first.SendReceiptAsync(await first.ExpectAsync(StompCommand.Subscribe));
-        var faulted = client.State.WhenAsync(s => s.Status == ConnectionStatus.Faulted);
+        var faulted = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Faulted);
 
         first.Close();
         var second = await broker.Transport.AcceptAsync();
@@ -489,7 +489,7 @@ public class ReconnectionTests
     {
         await using var broker = new VirtualBroker();
         var (client, first) = await broker.ConnectAsync(o => o with { OfflineSends = OfflineSends.Fail });
-        var reconnecting = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting && s.Attempt == 2);
+        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting && s.Attempt == 2);
         broker.Transport.RefuseConnections = true;
         first.Abort();
         await reconnecting;
@@ -525,7 +525,7 @@ public class ReconnectionTests
         using var before = new CancellationTokenSource();
         await before.CancelAsync();
         Assert.That(async () => await client.ConnectAsync(before.Token), Throws.InstanceOf<OperationCanceledException>());
-        Assert.That((broker.Transport.ConnectionCount, client.CurrentState.Status), Is.EqualTo((0, ConnectionStatus.Disconnected)), "nothing was opened");
+        Assert.That((broker.Transport.ConnectionCount, client.CurrentState.Kind), Is.EqualTo((0, ConnectionStateKind.Disconnected)), "nothing was opened");
 
         using var during = new CancellationTokenSource();
         var connecting = client.ConnectAsync(during.Token);

@@ -108,7 +108,7 @@ public class RxContractTests
         }
 
         Assert.That(Volatile.Read(ref timeouts), Is.Zero, "the silence was the handler's, not the broker's");
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
         release.Set();
 
         // Once the handler returns, the connection reads on and the broker's beats keep it alive.
@@ -179,7 +179,7 @@ public class RxContractTests
         await client.SendAsync("/queue/rx-contract-dispose", "dispose");
 
         await disposed.Task.WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That((await ended.WaitAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That((await ended.WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disposed));
         await closed;
     }
 
@@ -227,7 +227,7 @@ public class RxContractTests
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disposed));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disposed));
         Assert.That((await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(StreamWaits.DefaultTimeout)).Command, Is.EqualTo(StompCommand.Disconnect));
     }
 }

@@ -125,7 +125,7 @@ public class ListenerTests
     public async Task Heart_beats_and_their_timeout_reach_the_listener()
     {
         await using var broker = new VirtualBroker();
-        var (client, connection) = await broker.ConnectAsync(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
+        var (client, connection) = await broker.ConnectAsync(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
         using var journal = new Journal();
         client.SetListener("journal", journal);
 

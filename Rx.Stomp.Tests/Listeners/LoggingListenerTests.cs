@@ -34,7 +34,7 @@ public class LoggingListenerTests
 
         await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await client.SendAsync("/queue/p", "x", new SendOptions { Receipt = true });
-        var disconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Disconnected);
+        var disconnected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Disconnected);
         await client.DisconnectAsync();
         await disconnected;
         await client.DisposeAsync();

@@ -43,7 +43,7 @@ public class StatisticsTests
     public async Task A_heartbeat_timeout_is_counted_with_its_disconnect()
     {
         await using var broker = new VirtualBroker();
-        var (client, _) = await broker.ConnectAsync(o => o with { Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
+        var (client, _) = await broker.ConnectAsync(o => o with { Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
         using var statistics = new System.Reactive.Subjects.ReplaySubject<StompStatistics>();
         using var counting = client.Statistics().Subscribe(statistics);
 
@@ -160,8 +160,8 @@ public class StatisticsTests
         Assert.That(disconnected.IsCompleted, Is.False);
         broker.Faults.DropAllConnections();
 
-        Assert.That((await disconnected).Status, Is.EqualTo(ConnectionStatus.Reconnecting));
+        Assert.That((await disconnected).Kind, Is.EqualTo(ConnectionStateKind.Reconnecting));
         await client.DisconnectAsync();
-        Assert.That((await client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout)).Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That((await client.WaitForDisconnectionAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
     }
 }

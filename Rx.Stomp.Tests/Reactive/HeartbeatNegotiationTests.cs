@@ -23,7 +23,7 @@ public sealed class HeartbeatNegotiationTests
     [TestCase(1000, 1000, "1000,1000", StompVersion.V10, 0, 0, TestName = "STOMP 1.0 has no heart-beats")]
     public void Negotiates(int cx, int cy, string? server, StompVersion version, int send, int receive)
     {
-        var client = new HeartbeatSettings(TimeSpan.FromMilliseconds(cx), TimeSpan.FromMilliseconds(cy));
+        var client = new HeartbeatIntervals(TimeSpan.FromMilliseconds(cx), TimeSpan.FromMilliseconds(cy));
 
         var negotiated = Handshake.NegotiateHeartbeat(client, version, Connected(server));
 
@@ -36,6 +36,6 @@ public sealed class HeartbeatNegotiationTests
     [TestCase("1000,1000,1000")]
     public void Rejects_a_malformed_server_header(string server) =>
         Assert.That(
-            () => Handshake.NegotiateHeartbeat(new HeartbeatSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), StompVersion.V12, Connected(server)),
+            () => Handshake.NegotiateHeartbeat(new HeartbeatIntervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), StompVersion.V12, Connected(server)),
             Throws.InstanceOf<StompProtocolException>());
 }

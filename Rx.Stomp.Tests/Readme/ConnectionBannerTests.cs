@@ -14,7 +14,7 @@ public class ConnectionBannerTests
         public List<string> Shown { get; } = [];
 
         public IDisposable Bind() => client.State.Subscribe(state => Shown.Add(
-            state.Error is HeartbeatTimeoutException ? "Broker silent, reconnecting" : state.Status.ToString()));
+            state.Error is HeartbeatTimeoutException ? "Broker silent, reconnecting" : state.Kind.ToString()));
     }
 
     [Test]
@@ -26,7 +26,7 @@ public class ConnectionBannerTests
         {
             Transport = broker,
             Scheduler = clock,                                        // heart-beats and timeouts in virtual time
-            Heartbeat = new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)),
+            Heartbeat = new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromSeconds(1)),
         });
         var banner = new ConnectionBanner(client);
         using var binding = banner.Bind();
@@ -34,7 +34,7 @@ public class ConnectionBannerTests
         await broker.ConnectClientAsync(client, heartbeat: "1000,0"); // promises a heart-beat every second...
         clock.AdvanceBy(TimeSpan.FromSeconds(2).Ticks);               // ...and sends none for two
         await broker.AcceptAndConnectAsync();                         // the client reconnects at once
-        await client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        await client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
 
         Assert.That(banner.Shown, Is.EqualTo(new[]
             { "Disconnected", "Connecting", "Connected", "Broker silent, reconnecting", "Connecting", "Connected" }));

@@ -3,7 +3,6 @@ using System.Collections.Specialized;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using System.Runtime.CompilerServices;
 using DynamicData;
 using DynamicData.Binding;
 using Rx.Stomp.Binding;
@@ -72,14 +71,14 @@ public class ReadmeBindingExamples
         Assert.That(await OnUi(uiThread, () => quotes.ToList()), Is.EqualTo(new[] { new Quote("ACME", 1.5m), new Quote("XYZ", 2.5m) }));
         Assert.That(await OnUi(uiThread, () => orders.ToList()), Is.EqualTo(new[] { new Order(2, "cake"), new Order(1, "tea") }));
         // Each SUBSCRIBE's RECEIPT came before the messages, and the UI thread runs things in order: both are Subscribed.
-        Assert.That(await OnUi(uiThread, () => watches.Select(w => (w.Destination, w.Status)).ToList()), Is.EqualTo(new[] { ("/queue/orders", WatchStatus.Subscribed), ("/topic/quotes", WatchStatus.Subscribed) }));
+        Assert.That(await OnUi(uiThread, () => watches.Select(w => (w.Destination, w.Kind)).ToList()), Is.EqualTo(new[] { ("/queue/orders", WatchStateKind.Subscribed), ("/topic/quotes", WatchStateKind.Subscribed) }));
     }
 
     [Test]
     public void The_readme_shows_the_binding_code_as_it_is_here()
     {
         var readme = File.ReadAllText(Path.Combine(ReadmeExamples.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
-        var regions = ReadmeExamples.Recipes(File.ReadAllText(ThisFile()));
+        var regions = ReadmeExamples.Recipes(ReadmeExamples.RepositoryFile("Rx.Stomp.Tests", "Readme", "ReadmeBindingExamples.cs"));
 
         Assert.That(regions.Keys, Is.EquivalentTo(new[] { "binding" }));
         Assert.That(readme, Does.Contain(regions["binding"]), "README.md does not show the binding code as Readme/ReadmeBindingExamples.cs has it.");
@@ -94,6 +93,4 @@ public class ReadmeBindingExamples
 
     /// <summary>What <paramref name="read"/> gives on <paramref name="uiThread"/>, where the collections change.</summary>
     private static Task<T> OnUi<T>(IScheduler uiThread, Func<T> read) => Observable.Start(read, uiThread).ToTask();
-
-    private static string ThisFile([CallerFilePath] string path = "") => path;
 }

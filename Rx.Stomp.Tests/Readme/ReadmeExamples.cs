@@ -3,7 +3,6 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Broker;
@@ -227,6 +226,51 @@ public partial class ReadmeExamples
     }
 
     [Test]
+    public async Task Drop_duplicates()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var handled = new ReplaySubject<string>();
+        Task HandleAsync(string order, CancellationToken cancellationToken)
+        {
+            handled.OnNext(order);
+            return Task.CompletedTask;
+        }
+
+        #region README drop-duplicates
+        // Each order once: a redelivery, or a resend by a producer that lost its receipt, carries the "order-id" of an order
+        // let through before; it is dropped, and acknowledged so that the broker forgets it. The filter remembers the last
+        // 100,000 ids, each for ten minutes of the client's clock, and counts what it dropped (seen.Dropped).
+        var seen = new DuplicateFilter(capacity: 100_000, maxAge: TimeSpan.FromMinutes(10), client.Options.Scheduler);
+        IObservable<StompMessage> orders = client.Watch("/queue/orders", new SubscribeOptions { Ack = AckMode.ClientIndividual })
+            .DropDuplicates(m => m.Headers["order-id"], seen)
+            .Select(m => Observable.FromAsync(async ct =>
+            {
+                await HandleAsync(m.Text(), ct);
+                await m.AckAsync(cancellationToken: ct);
+                return m;
+            }))
+            .Concat();
+        #endregion
+
+        var acked = new ReplaySubject<StompMessage>();
+        using var watch = await broker.SubscribedAsync("/queue/orders", orders, acked);
+        foreach (var (id, body) in new[] { ("1", "one"), ("2", "two"), ("1", "one, resent"), ("3", "three") })
+        {
+            await client.SendAsync("/queue/orders", body, Header("order-id", id));
+        }
+
+        await acked.TakeAsync(3);
+        // A receipted frame after the ACKs (the duplicate's went out before the third order arrived): once it is
+        // answered, the broker has handled them all.
+        await client.SendAsync("/queue/other", "marker", new SendOptions { Receipt = true });
+
+        Assert.That(await handled.TakeAsync(3), Is.EqualTo(new[] { "one", "two", "three" }));
+        Assert.That((seen.Passed, seen.Dropped), Is.EqualTo((3L, 1L)));
+        Assert.That(broker.GetQueue("/queue/orders").Unacknowledged, Is.Zero, "the duplicate was acknowledged too");
+    }
+
+    [Test]
     public async Task Retry_a_failed_handler()
     {
         await using var broker = await StompBroker.StartAsync();
@@ -324,12 +368,12 @@ public partial class ReadmeExamples
     public void The_readme_shows_every_recipe_as_it_is_here()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var recipes = Recipes(File.ReadAllText(ThisFile()));
+        var recipes = Recipes(RepositoryFile("Rx.Stomp.Tests", "Readme", "ReadmeExamples.cs"));
 
         Assert.That(recipes.Keys, Is.EquivalentTo(new[]
         {
             "tour", "build-headers", "filter-and-project", "buffer-and-window", "group-by-header", "merge-destinations",
-            "ack-after-processing", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
+            "ack-after-processing", "drop-duplicates", "retry-a-failed-handler", "request-reply", "delivery-scheduler", "multicast",
         }));
         Assert.Multiple(() =>
         {
@@ -351,11 +395,13 @@ public partial class ReadmeExamples
         return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
+    /// <summary>
+    /// The clone this test assembly was built in, found from where the assembly runs: a CI build maps source paths to
+    /// <c>/_/</c>, so <c>[CallerFilePath]</c> does not lead back to the files.
+    /// </summary>
     internal static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Rx.Stomp.sln")))
             {
@@ -363,8 +409,11 @@ public partial class ReadmeExamples
             }
         }
 
-        throw new DirectoryNotFoundException("No Rx.Stomp.sln above " + ThisFile());
+        throw new DirectoryNotFoundException("No Rx.Stomp.sln above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>The text of a file of this repository, by its path from the repository's root.</summary>
+    internal static string RepositoryFile(params string[] path) => File.ReadAllText(Path.Combine([RepositoryRoot(), .. path]));
 
     [GeneratedRegex(@"^[ \t]*#region README (?<name>[\w-]+)\n(?<code>.*?)^[ \t]*#endregion", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex RegionPattern();

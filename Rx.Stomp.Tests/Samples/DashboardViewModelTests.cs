@@ -51,12 +51,12 @@ public sealed class DashboardViewModelTests : IDisposable
     [Test]
     public void Watches_are_sorted_by_destination_and_their_state_updated_in_place()
     {
-        _watches.AddOrUpdate([new WatchState("sub-2", "/topic/b", WatchStatus.Subscribing), new WatchState("sub-1", "/queue/a", WatchStatus.Subscribed)]);
+        _watches.AddOrUpdate([new WatchState("sub-2", "/topic/b", WatchStateKind.Subscribing), new WatchState("sub-1", "/queue/a", WatchStateKind.Subscribed)]);
         _ui.Start();
-        _watches.AddOrUpdate(new WatchState("sub-2", "/topic/b", WatchStatus.Resubscribing));
+        _watches.AddOrUpdate(new WatchState("sub-2", "/topic/b", WatchStateKind.Resubscribing));
         _ui.Start();
 
-        Assert.That(_model.Watches.Select(w => (w.Destination, w.Status)), Is.EqualTo(new[] { ("/queue/a", WatchStatus.Subscribed), ("/topic/b", WatchStatus.Resubscribing) }));
+        Assert.That(_model.Watches.Select(w => (w.Destination, w.Kind)), Is.EqualTo(new[] { ("/queue/a", WatchStateKind.Subscribed), ("/topic/b", WatchStateKind.Resubscribing) }));
     }
 
     [Test]
@@ -88,7 +88,7 @@ public sealed class DashboardViewModelTests : IDisposable
     {
         var announced = 0;
         _model.StateChanged += (_, _) => announced++;
-        var connected = new ConnectionState(ConnectionStatus.Connected, new StompEndpoint("broker"));
+        var connected = new ConnectionState(ConnectionStateKind.Connected, new StompEndpoint("broker"));
 
         _states.OnNext(connected);
         Assert.That(_model.State, Is.EqualTo(ConnectionState.Initial));

@@ -20,7 +20,7 @@ namespace Rx.Stomp.Tests.Samples;
 public sealed class DashboardViewTests : IDisposable
 {
     private readonly IApplication _app = Application.Create(new VirtualTimeProvider());
-    private readonly BehaviorSubject<ConnectionState> _states = new(new ConnectionState(ConnectionStatus.Connected, new StompEndpoint("broker.example", 61613), Version: StompVersion.V12, Server: "Example/1"));
+    private readonly BehaviorSubject<ConnectionState> _states = new(new ConnectionState(ConnectionStateKind.Connected, new StompEndpoint("broker.example", 61613), Version: StompVersion.V12, Server: "Example/1"));
     private readonly SourceCache<DestinationRow, string> _destinations = new(r => r.Destination);
     private readonly SourceCache<WatchState, string> _watches = new(w => w.Id);
     private readonly SourceList<DashboardMessage> _log = new();
@@ -76,7 +76,7 @@ public sealed class DashboardViewTests : IDisposable
     [Test]
     public void It_shows_each_watch_with_its_state_and_the_error_of_a_failed_one()
     {
-        _watches.AddOrUpdate([new WatchState("sub-1", "/queue/a", WatchStatus.Subscribed), new WatchState("sub-2", "/queue/b", WatchStatus.Failed, new StompErrorException("access refused"))]);
+        _watches.AddOrUpdate([new WatchState("sub-1", "/queue/a", WatchStateKind.Subscribed), new WatchState("sub-2", "/queue/b", WatchStateKind.Failed, new StompErrorException("access refused"))]);
 
         Assert.That(Rows(Screen(), "sub-1", "sub-2"), Is.EqualTo(new[]
         {
@@ -111,7 +111,7 @@ public sealed class DashboardViewTests : IDisposable
     [Test]
     public void A_change_of_state_is_shown()
     {
-        _states.OnNext(new ConnectionState(ConnectionStatus.Reconnecting, new StompEndpoint("broker.example", 61613), Attempt: 2, NextDelay: TimeSpan.FromSeconds(4), Error: new StompConnectionException("gone")));
+        _states.OnNext(new ConnectionState(ConnectionStateKind.Reconnecting, new StompEndpoint("broker.example", 61613), Attempt: 2, NextDelay: TimeSpan.FromSeconds(4), Error: new StompConnectionException("gone")));
 
         Assert.That(Screen(), Has.Some.Contains("Reconnecting (attempt 2, in 4 s) after: gone"));
     }

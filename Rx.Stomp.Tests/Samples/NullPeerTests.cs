@@ -30,7 +30,7 @@ public sealed class NullPeerTests
 
         Assert.That(client.CurrentState.Server, Is.EqualTo("rxstomp-null-peer"));
         await client.SendAsync("/queue/counted", "x", new SendOptions { Receipt = true }).WaitAsync(StreamWaits.DefaultTimeout);
-        var disconnected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Disconnected);
+        var disconnected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Disconnected);
         await client.DisconnectAsync();
         await disconnected;
     }

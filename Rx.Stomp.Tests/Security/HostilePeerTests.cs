@@ -95,13 +95,13 @@ public class HostilePeerTests
             Limits = Limits,
             ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(10) },
         });
-        var states = client.State.Select(s => s.Status).TakeUntil(s => s == ConnectionStatus.Faulted).ToList().ToTask();
+        var states = client.State.Select(s => s.Kind).TakeUntil(s => s == ConnectionStateKind.Faulted).ToList().ToTask();
         var connecting = client.ConnectAsync();
         await peer.AcceptAndConnectAsync(StompVersion.V10).WaitAsync(StreamWaits.DefaultTimeout);
 
         var refused = Assert.ThrowsAsync<StompVersionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(refused!.Message, Does.Contain("1.0"));
-        Assert.That(await states.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { ConnectionStatus.Disconnected, ConnectionStatus.Connecting, ConnectionStatus.Faulted }),
+        Assert.That(await states.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(new[] { ConnectionStateKind.Disconnected, ConnectionStateKind.Connecting, ConnectionStateKind.Faulted }),
             "asking the same broker again gets the same answer: no second attempt");
     }
 
@@ -120,7 +120,7 @@ public class HostilePeerTests
 
     private static async Task ReconnectsAsync(RawPeer peer, StompClient client)
     {
-        var connected = client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        var connected = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
         await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
         await connected.WaitAsync(StreamWaits.DefaultTimeout);
     }

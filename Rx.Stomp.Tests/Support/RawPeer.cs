@@ -99,6 +99,21 @@ internal sealed class RawPeer : IAsyncDisposable
         await connecting.WaitAsync(StreamWaits.DefaultTimeout);
     }
 
+    /// <summary>
+    /// A new peer and a client of it (options from <paramref name="configure"/>), connected with STOMP
+    /// <paramref name="version"/>; disposing the clean-up closes the peer, then the client (see <see cref="ClosingFirst"/>).
+    /// </summary>
+    public static async Task<(RawPeer Peer, Rx.Stomp.Client.StompClient Client, IAsyncDisposable Cleanup)> ConnectedAsync(
+        Func<Rx.Stomp.Client.StompClientOptions, Rx.Stomp.Client.StompClientOptions>? configure = null, StompVersion version = StompVersion.V12)
+    {
+        var peer = new RawPeer();
+        var options = new Rx.Stomp.Client.StompClientOptions { Endpoints = [peer.Endpoint], AcceptVersions = [version] };
+        var client = new Rx.Stomp.Client.StompClient(configure is null ? options : configure(options));
+        var cleanup = ClosingFirst(peer, client);
+        await peer.ConnectAsync(client, version: version);
+        return (peer, client, cleanup);
+    }
+
     /// <summary>Answers <paramref name="frame"/>'s receipt request.</summary>
     public Task SendReceiptAsync(Frame frame) => SendAsync(ScriptFrames.ReceiptFor(frame));
 

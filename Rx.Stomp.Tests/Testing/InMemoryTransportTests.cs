@@ -11,12 +11,12 @@ public class InMemoryTransportTests
 {
     private static readonly BackoffPolicy Once = BackoffPolicy.Connect with { MaxAttempts = 1 };
 
-    private static StompClient Client(InMemoryTransport broker, TestScheduler clock, HeartbeatSettings? heartbeat = null) => new(new StompClientOptions
+    private static StompClient Client(InMemoryTransport broker, TestScheduler clock, HeartbeatIntervals? heartbeat = null) => new(new StompClientOptions
     {
         Transport = broker,
         Scheduler = clock,
         ConnectRetry = Once,
-        Heartbeat = heartbeat ?? HeartbeatSettings.None,
+        Heartbeat = heartbeat ?? HeartbeatIntervals.None,
     });
 
     [Test]
@@ -49,7 +49,7 @@ public class InMemoryTransportTests
     {
         var clock = new TestScheduler();
         await using var broker = new InMemoryTransport();
-        await using var client = Client(broker, clock, new HeartbeatSettings(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        await using var client = Client(broker, clock, new HeartbeatIntervals(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         var connection = await broker.ConnectClientAsync(client, heartbeat: "1000,0");
 
         // A beat every half second of virtual time, each delivered (and so counted) before the clock moves on.
@@ -61,7 +61,7 @@ public class InMemoryTransportTests
             clock.AdvanceBy(TimeSpan.FromSeconds(0.5).Ticks);
         }
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Connected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
         Assert.That(broker.ConnectionCount, Is.EqualTo(1), "never reconnected");
     }
 
@@ -95,7 +95,7 @@ public class InMemoryTransportTests
 
         Assert.That((await error).Exception, Is.InstanceOf<StompProtocolException>());
         await broker.AcceptAndConnectAsync();
-        await client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
+        await client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
         Assert.That(await first.ReadFrameAsync(), Is.Null, "the client closed the connection it could not read");
     }
 
@@ -106,14 +106,14 @@ public class InMemoryTransportTests
         await using var client = Client(broker, new TestScheduler());
         var first = await broker.ConnectClientAsync(client);
 
-        var reset = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        var reset = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         first.Abort();
         Assert.That((await reset).Error?.ToString(), Does.Contain("reset by the scripted broker"));
         await first.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
 
         var second = await broker.AcceptAndConnectAsync();
-        await client.State.WhenAsync(s => s.Status == ConnectionStatus.Connected);
-        var ended = client.State.WhenAsync(s => s.Status == ConnectionStatus.Reconnecting);
+        await client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
+        var ended = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         second.Close();
         Assert.That((await ended).Error?.ToString(), Does.Not.Contain("reset"));
         await broker.AcceptAsync();

@@ -139,7 +139,7 @@ public class MulticastTransportTests
 
         await client.DisconnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(client.CurrentState.Status, Is.EqualTo(ConnectionStatus.Disconnected));
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
         await client.DisposeAsync();
     }
 }

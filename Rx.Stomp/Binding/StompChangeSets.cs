@@ -93,13 +93,13 @@ public static class StompChangeSets
         return client.WatchStates
             .ToObservableChangeSet(
                 s => s.Id,
-                expireAfter: s => s.Status switch
+                expireAfter: s => s.Kind switch
                 {
-                    WatchStatus.Failed => keepFailedFor,
-                    WatchStatus.Unsubscribed => TimeSpan.Zero,
+                    WatchStateKind.Failed => keepFailedFor,
+                    WatchStateKind.Unsubscribed => TimeSpan.Zero,
                     _ => null,
                 },
                 scheduler: client.Options.Scheduler)
-            .Filter(s => s.Status != WatchStatus.Unsubscribed && (s.Status != WatchStatus.Failed || keepFailedFor > TimeSpan.Zero));
+            .Filter(s => s.Kind != WatchStateKind.Unsubscribed && (s.Kind != WatchStateKind.Failed || keepFailedFor > TimeSpan.Zero));
     }
 }

@@ -4,7 +4,7 @@ using Rx.Stomp.Transport;
 namespace Rx.Stomp.Client;
 
 /// <summary>Where a client's connection stands.</summary>
-public enum ConnectionStatus
+public enum ConnectionStateKind
 {
     /// <summary>Not connected, and not trying: never connected, or disconnected on purpose.</summary>
     Disconnected,
@@ -26,7 +26,7 @@ public enum ConnectionStatus
 }
 
 /// <summary>One value of <see cref="StompClient.State"/>: the status and what goes with it.</summary>
-/// <param name="Status">The status.</param>
+/// <param name="Kind">What the connection is doing (the same idea as <see cref="StompError.Kind"/>).</param>
 /// <param name="Endpoint">The broker connected to or being tried, if any.</param>
 /// <param name="Version">The negotiated version while connected.</param>
 /// <param name="Session">The <c>session</c> header of CONNECTED, if the broker sent one.</param>
@@ -35,7 +35,7 @@ public enum ConnectionStatus
 /// <param name="NextDelay">While reconnecting, how long until that attempt starts (zero: at once).</param>
 /// <param name="Error">Why the connection was lost or refused, if it was.</param>
 public sealed record ConnectionState(
-    ConnectionStatus Status,
+    ConnectionStateKind Kind,
     StompEndpoint? Endpoint = null,
     StompVersion? Version = null,
     string? Session = null,
@@ -45,17 +45,17 @@ public sealed record ConnectionState(
     Exception? Error = null)
 {
     /// <summary>The state of a client that has not connected yet.</summary>
-    public static ConnectionState Initial { get; } = new(ConnectionStatus.Disconnected);
+    public static ConnectionState Initial { get; } = new(ConnectionStateKind.Disconnected);
 
     /// <inheritdoc />
-    public override string ToString() => Status switch
+    public override string ToString() => Kind switch
     {
-        ConnectionStatus.Connected => $"Connected to {Endpoint} (STOMP {Version?.ToWire()}, server {Server ?? "?"})",
-        ConnectionStatus.Connecting => $"Connecting to {Endpoint}",
-        ConnectionStatus.Reconnecting when NextDelay is null => $"Reconnecting after: {Error?.Message}",
-        ConnectionStatus.Reconnecting when NextDelay == TimeSpan.Zero => $"Reconnecting (attempt {Attempt}, now) after: {Error?.Message}",
-        ConnectionStatus.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
-        ConnectionStatus.Faulted => $"Faulted: {Error?.Message}",
-        _ => Status.ToString(),
+        ConnectionStateKind.Connected => $"Connected to {Endpoint} (STOMP {Version?.ToWire()}, server {Server ?? "?"})",
+        ConnectionStateKind.Connecting => $"Connecting to {Endpoint}",
+        ConnectionStateKind.Reconnecting when NextDelay is null => $"Reconnecting after: {Error?.Message}",
+        ConnectionStateKind.Reconnecting when NextDelay == TimeSpan.Zero => $"Reconnecting (attempt {Attempt}, now) after: {Error?.Message}",
+        ConnectionStateKind.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
+        ConnectionStateKind.Faulted => $"Faulted: {Error?.Message}",
+        _ => Kind.ToString(),
     };
 }

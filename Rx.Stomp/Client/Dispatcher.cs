@@ -24,10 +24,12 @@ internal sealed class Dispatcher
     private readonly Broadcast<Frame> _frames;
     private readonly Broadcast<StompMessage> _messages;
     private readonly Broadcast<Receipt> _receipts;
-    private readonly Broadcast<Heartbeat> _heartbeats;
+    private readonly Broadcast<HeartbeatReceived> _heartbeats;
+    private readonly ListenerHooks _hooks;
 
-    public Dispatcher(StompClient client, StompClientOptions options, ILogger log, ErrorStream errors, Watches watches)
+    public Dispatcher(StompClient client, StompClientOptions options, ILogger log, ErrorStream errors, Watches watches, ListenerHooks hooks)
     {
+        _hooks = hooks;
         _client = client;
         _options = options;
         _log = log;
@@ -37,7 +39,7 @@ internal sealed class Dispatcher
         _frames = new Broadcast<Frame>(errors.ReportObserverFault);
         _messages = new Broadcast<StompMessage>(errors.ReportObserverFault);
         _receipts = new Broadcast<Receipt>(errors.ReportObserverFault);
-        _heartbeats = new Broadcast<Heartbeat>(errors.ReportObserverFault);
+        _heartbeats = new Broadcast<HeartbeatReceived>(errors.ReportObserverFault);
         _inbound.Subscribe(new FramesOf(_frames));
         _inbound.Subscribe(new Router(this));
     }
@@ -48,13 +50,7 @@ internal sealed class Dispatcher
 
     public IObservable<Receipt> Receipts => _receipts;
 
-    public IObservable<Heartbeat> Heartbeats => _heartbeats;
-
-    /// <summary>
-    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> (stomp.py's
-    /// <c>on_before_message</c>); set by the listener registry. Runs on the reader.
-    /// </summary>
-    public Func<Frame, Frame>? BeforeMessage { get; set; }
+    public IObservable<HeartbeatReceived> Heartbeats => _heartbeats;
 
     /// <summary>Takes the frames of <paramref name="session"/> in, until it ends.</summary>
     public void Attach(Session session) =>
@@ -82,10 +78,10 @@ internal sealed class Dispatcher
         switch (frame.Command)
         {
             case StompCommand.Heartbeat:
-                _heartbeats.OnNext(new Heartbeat(_options.Scheduler.Now));
+                _heartbeats.OnNext(new HeartbeatReceived(_options.Scheduler.Now));
                 break;
             case StompCommand.Message:
-                var message = new StompMessage(_client, BeforeMessage is null ? frame : Intercept(frame), session);
+                var message = new StompMessage(_client, _hooks.BeforeMessage is { } hook ? Intercept(hook, frame) : frame, session);
                 _watches.Deliver(message);
                 _messages.OnNext(message);
                 break;
@@ -106,11 +102,11 @@ internal sealed class Dispatcher
         }
     }
 
-    private Frame Intercept(Frame frame)
+    private Frame Intercept(Func<Frame, Frame> hook, Frame frame)
     {
         try
         {
-            return BeforeMessage?.Invoke(frame) ?? frame;
+            return hook(frame) ?? frame;
         }
 #pragma warning disable CA1031 // A listener's fault must not reach the reader: the message goes on unchanged.
         catch (Exception e)

@@ -62,7 +62,7 @@ public static class Handshake
     /// The negotiated heart-beat intervals: how often the client must send, and how often the server promised to.
     /// Each is zero (off) if either side said zero, else the larger of the two; STOMP 1.0 has none.
     /// </summary>
-    public static (TimeSpan Send, TimeSpan Receive) NegotiateHeartbeat(HeartbeatSettings client, StompVersion version, Frame connected)
+    public static (TimeSpan Send, TimeSpan Receive) NegotiateHeartbeat(HeartbeatIntervals client, StompVersion version, Frame connected)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(connected);

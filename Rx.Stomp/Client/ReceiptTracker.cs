@@ -19,11 +19,11 @@ internal sealed class ReceiptTracker(IdGenerator ids)
     private readonly Lock _doubt = new();
     private bool _probing;
 
-    /// <summary>A new receipt id and the wait that its RECEIPT (or failure) completes.</summary>
-    /// <exception cref="InvalidOperationException"><paramref name="limit"/> receipts are already awaited.</exception>
-    public ReceiptWait Register(int limit) => Register(limit, isProbe: false);
+    /// <summary>A receipt id (<paramref name="id"/>, or a new one) and the wait that its RECEIPT (or failure) completes.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="limit"/> receipts are already awaited, or <paramref name="id"/> is.</exception>
+    public ReceiptWait Register(int limit, string? id = null) => Register(limit, isProbe: false, id);
 
-    private ReceiptWait Register(int limit, bool isProbe)
+    private ReceiptWait Register(int limit, bool isProbe, string? chosen = null)
     {
         // Checked, not reserved: concurrent senders may overshoot by a few, which keeps the common path lock-free.
         if (_pending.Count >= limit)
@@ -32,9 +32,13 @@ internal sealed class ReceiptTracker(IdGenerator ids)
                 $"{_pending.Count} receipts are already awaited (MaxPendingReceipts is {limit}): the broker is not answering them; wait for some before asking for more.");
         }
 
-        var id = ids.Next("rcpt");
+        var id = chosen ?? ids.Next("rcpt");
         var wait = new ReceiptWait(id, isProbe);
-        _pending[id] = wait;
+        if (!_pending.TryAdd(id, wait))
+        {
+            throw new InvalidOperationException($"A RECEIPT with receipt-id '{id}' is already awaited on this connection.");
+        }
+
         return wait;
     }
 

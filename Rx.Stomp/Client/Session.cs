@@ -110,11 +110,11 @@ internal sealed class Session : IObserver<Frame>, IAsyncDisposable
     /// Registers a RECEIPT for a frame about to be written with <see cref="WriteAsync(Frame, PendingReceipt, bool, CancellationToken)"/>;
     /// its deadline starts now, so that it bounds the whole round trip.
     /// </summary>
-    /// <exception cref="InvalidOperationException"><see cref="StompClientOptions.MaxPendingReceipts"/> receipts are awaited already.</exception>
-    public PendingReceipt ExpectReceipt(StompCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException"><see cref="StompClientOptions.MaxPendingReceipts"/> receipts are awaited already, or <paramref name="id"/> is.</exception>
+    public PendingReceipt ExpectReceipt(StompCommand command, TimeSpan timeout, CancellationToken cancellationToken, string? id = null)
     {
         // DISCONNECT is never refused for the limit: leaving must always be possible.
-        var wait = _receipts.Register(command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts);
+        var wait = _receipts.Register(command == StompCommand.Disconnect ? int.MaxValue : _options.MaxPendingReceipts, id);
         var answer = Within(wait, command.ToWire(), timeout, cancellationToken);
         _ = answer.ContinueWith(_ => _receipts.Forget(wait.Id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return new PendingReceipt(wait, answer);
@@ -172,8 +172,9 @@ internal sealed class Session : IObserver<Frame>, IAsyncDisposable
     /// Sends DISCONNECT and waits for its RECEIPT, then closes. One deadline bounds the write and the RECEIPT together:
     /// the write may wait behind a send to a peer that stopped reading. Called <paramref name="fromReader"/> (from
     /// inside a delivery), it waits neither for the RECEIPT nor for the reader to stop, which that reader would bring.
+    /// Cancelled, it stops waiting for the RECEIPT and closes all the same.
     /// </summary>
-    public async Task DisconnectAsync(bool fromReader, CancellationToken cancellationToken)
+    public async Task DisconnectAsync(bool fromReader, DisconnectOptions options, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _disconnecting, 1) != 0)
         {
@@ -183,8 +184,8 @@ internal sealed class Session : IObserver<Frame>, IAsyncDisposable
         var timeout = _options.DisconnectTimeout;
         try
         {
-            var receipt = ExpectReceipt(StompCommand.Disconnect, timeout, cancellationToken);
-            var written = WriteAsync(new Frame(StompCommand.Disconnect), receipt, contentLength: false, cancellationToken).AsTask();
+            var receipt = ExpectReceipt(StompCommand.Disconnect, timeout, cancellationToken, options.ReceiptId);
+            var written = WriteAsync(new Frame(StompCommand.Disconnect, options.Headers), receipt, contentLength: false, cancellationToken).AsTask();
             // Whichever of the two is not awaited fails later with nobody to hear it.
             Observe(written);
             Observe(receipt.Answer);

@@ -43,11 +43,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _options = options.Validate();
         _log = options.LoggerFactory.CreateLogger<StompClient>();
         _errors = new ErrorStream(_log);
-        _outgoing = new OutgoingFrames(_log, _errors);
+        _outgoing = new OutgoingFrames(_log, _errors, _options.BeforeSend, Hooks);
         _state = new StateStream(_errors.ReportObserverFault);
         _supervisor = new Supervisor(_options, _log, _state, _errors, NewSession, new Resumption(this));
         _watches = new Watches(_options, _log, _errors, _ids, _supervisor);
-        _dispatcher = new Dispatcher(this, _options, _log, _errors, _watches);
+        _dispatcher = new Dispatcher(this, _options, _log, _errors, _watches, Hooks);
         _outbox = new Outbox(_options, _supervisor);
     }
 
@@ -70,7 +70,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<StompError> Errors => Delivered(_errors.Stream, _errors.OnErrorsObserverFault);
 
     /// <summary>Heart-beats received from the broker. Hot.</summary>
-    public IObservable<Heartbeat> Heartbeats => Delivered(_dispatcher.Heartbeats);
+    public IObservable<HeartbeatReceived> Heartbeats => Delivered(_dispatcher.Heartbeats);
 
     /// <summary>The connection state: the current value first, then every change.</summary>
     public IObservable<ConnectionState> State => Delivered(_state);
@@ -83,21 +83,15 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     public IObservable<WatchState> WatchStates => Delivered(_watches.States);
 
     /// <summary>
-    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over:
-    /// stomp.py's <c>on_send</c>. Delivered on the sending caller's thread (or through
+    /// Every frame this client hands to its connection (CONNECT included, heart-beats not), as it is handed over,
+    /// after <see cref="StompClientOptions.BeforeSend"/> and the listeners' <c>OnBeforeSend</c> changed it: stomp.py's
+    /// <c>on_send</c>, as an observer. Delivered on the sending caller's thread (or through
     /// <see cref="StompClientOptions.DeliveryScheduler"/>), one call at a time. Hot.
     /// </summary>
     public IObservable<Frame> Sent => Delivered(_outgoing.Sent);
 
-    /// <summary>
-    /// Applied to each MESSAGE frame before it becomes a <see cref="StompMessage"/> for watches and <see cref="Messages"/>
-    /// (stomp.py's <c>on_before_message</c>); set by the listener registry. Runs on the reader.
-    /// </summary>
-    internal Func<Frame, Frame>? BeforeMessage
-    {
-        get => _dispatcher.BeforeMessage;
-        set => _dispatcher.BeforeMessage = value;
-    }
+    /// <summary>Where the listener registry plugs in stomp.py's <c>on_before_message</c> and the listeners' <c>OnBeforeSend</c>.</summary>
+    internal ListenerHooks Hooks { get; } = new();
 
     /// <summary>The current connection state.</summary>
     public ConnectionState CurrentState => _state.Current;
@@ -140,15 +134,23 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// Stops reconnecting, sends DISCONNECT with a receipt, waits for it at most
     /// <see cref="StompClientOptions.DisconnectTimeout"/>, then closes the connection. Watches stay registered and
     /// are subscribed again by the next <see cref="ConnectAsync"/>; frames still waiting for a connection fail.
+    /// Cancelling stops the wait for the RECEIPT: the connection is closed all the same.
     /// </summary>
     public Task DisconnectAsync(CancellationToken cancellationToken = default) =>
-        DisconnectCoreAsync(IsReaderThread, cancellationToken);
+        DisconnectCoreAsync(IsReaderThread, DisconnectOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DisconnectAsync(CancellationToken)"/>, with the DISCONNECT's headers and receipt id
+    /// (stomp.py's <c>disconnect(receipt, headers)</c>).
+    /// </summary>
+    public Task DisconnectAsync(DisconnectOptions? options, CancellationToken cancellationToken = default) =>
+        DisconnectCoreAsync(IsReaderThread, options ?? DisconnectOptions.Default, cancellationToken);
 
     /// <summary>
     /// <paramref name="fromReader"/>: called from inside a delivery, when the RECEIPT and the reader's end cannot come
     /// while the caller holds the reader.
     /// </summary>
-    private async Task DisconnectCoreAsync(bool fromReader, CancellationToken cancellationToken)
+    private async Task DisconnectCoreAsync(bool fromReader, DisconnectOptions options, CancellationToken cancellationToken)
     {
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -158,12 +160,12 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             var session = _supervisor.Current;
             if (session is null || session.IsDisconnecting)
             {
-                _state.Set(new ConnectionState(ConnectionStatus.Disconnected));
+                _state.Set(new ConnectionState(ConnectionStateKind.Disconnected));
                 return;
             }
 
-            await session.DisconnectAsync(fromReader, cancellationToken).ConfigureAwait(false);
-            _state.Set(new ConnectionState(ConnectionStatus.Disconnected, session.Endpoint));
+            await session.DisconnectAsync(fromReader, options, cancellationToken).ConfigureAwait(false);
+            _state.Set(new ConnectionState(ConnectionStateKind.Disconnected, session.Endpoint));
             Log.Disconnected(_log, session.Endpoint);
         }
         finally
@@ -174,14 +176,44 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// A cold observable of the messages sent to <paramref name="destination"/>: each <c>Subscribe()</c> sends
-    /// SUBSCRIBE with its own id (now, or once connected), and disposing it sends UNSUBSCRIBE. Subscribing never
-    /// throws; a SUBSCRIBE the broker refuses, or an ERROR naming the subscription (the broker cancelled it), ends
-    /// that subscription with <c>OnError</c>, and so does the client giving up reconnecting.
+    /// SUBSCRIBE with its own id (now, or once connected), and disposing it sends UNSUBSCRIBE. Two <c>Subscribe()</c>s
+    /// are two subscriptions on the broker, which split a queue's messages between them: <see cref="SharedWatch"/>
+    /// makes one serve them all. Subscribing never throws; a SUBSCRIBE the broker refuses, or an ERROR naming the
+    /// subscription (the broker cancelled it), ends that subscription with <c>OnError</c>, and so does the client
+    /// giving up reconnecting.
     /// </summary>
     public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         return Delivered(new WatchObservable(this, destination, options ?? new SubscribeOptions()));
+    }
+
+    /// <summary>
+    /// Like <see cref="Watch"/>, but shared: however many subscribe, one SUBSCRIBE serves them all, and the last one
+    /// leaving sends UNSUBSCRIBE. A subscriber coming after that, or after the shared subscription ended (refused,
+    /// cancelled, the client gave up), starts a new one: unlike <c>Publish().RefCount()</c>, an end is not for good.
+    /// </summary>
+    public IObservable<StompMessage> SharedWatch(string destination, SubscribeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var watch = new SerializedDelivery<StompMessage>(new WatchObservable(this, destination, options ?? new SubscribeOptions()), _errors.ReportObserverFault);
+        return Delivered(new SharedWatch(watch, _errors.ReportObserverFault));
+    }
+
+    /// <summary>
+    /// stomp.py's <c>unsubscribe(id, headers)</c>: ends the watch with subscription <paramref name="id"/> (its observer
+    /// completes) and sends UNSUBSCRIBE with <paramref name="headers"/> (else the watch's
+    /// <see cref="SubscribeOptions.UnsubscribeHeaders"/>) if its SUBSCRIBE went to the current connection; with no such
+    /// watch, sends the UNSUBSCRIBE as it is (a subscription made by hand, a durable one to remove). With
+    /// <paramref name="receipt"/>, completes at the RECEIPT: the broker sends nothing more for the subscription.
+    /// </summary>
+    /// <exception cref="StompConnectionException">No watch of that id and not connected, or the connection was lost before the RECEIPT.</exception>
+    /// <exception cref="StompErrorException">The broker refused the UNSUBSCRIBE (the watch has ended all the same).</exception>
+    public Task UnsubscribeAsync(string id, StompHeaders? headers = null, bool receipt = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ThrowIfDisposed();
+        return _watches.UnsubscribeAsync(id, headers, receipt, cancellationToken);
     }
 
     /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>
@@ -222,16 +254,36 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return await _outbox.SendAsync(frame, receipt, contentLength, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync"/> aborts it.</summary>
-    public async Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default)
+    /// <summary>Begins a transaction; disposing it without <see cref="StompTransaction.CommitAsync(bool, CancellationToken)"/> aborts it.</summary>
+    public Task<StompTransaction> BeginTransactionAsync(bool receipt = false, CancellationToken cancellationToken = default) =>
+        BeginTransactionAsync(new TransactionOptions { Receipt = receipt }, cancellationToken);
+
+    /// <summary>Begins a transaction with a chosen id and BEGIN headers (stomp.py's <c>begin(transaction, headers)</c>).</summary>
+    /// <exception cref="StompConnectionException">Not connected: a transaction never waits for a connection.</exception>
+    public Task<StompTransaction> BeginTransactionAsync(TransactionOptions? options, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        // A transaction lives and dies with one connection, so it never waits in the offline queue.
-        var session = _supervisor.Require();
-        var id = _ids.Next("tx");
-        await session.SendBoundAsync(new Frame(StompCommand.Begin, StompHeaders.Create((StompHeaderNames.Transaction, id))), receipt, contentLength: false,
-            () => $"The connection ended before transaction {id} began.", cancellationToken).ConfigureAwait(false);
-        return new StompTransaction(this, id, session);
+        return StompTransaction.BeginAsync(this, _supervisor, options ?? TransactionOptions.Default, _ids, cancellationToken);
+    }
+
+    /// <summary>
+    /// Acknowledges a message by a stored id, on the current connection (or the transaction's): stomp.py's
+    /// <c>ack(id, subscription, transaction, receipt)</c>. The id is the MESSAGE's <c>ack</c> header on STOMP 1.2, its
+    /// <c>message-id</c> before; STOMP 1.1 also needs the <paramref name="subscription"/>.
+    /// </summary>
+    /// <exception cref="StompConnectionException">Not connected: an id means nothing to another connection, so it never waits for one.</exception>
+    public Task AckAsync(string id, string? subscription = null, StompTransaction? transaction = null, bool receipt = false, StompHeaders? headers = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Acknowledgement.SendAsync(_supervisor, StompCommand.Ack, id, subscription, transaction, receipt, headers, cancellationToken);
+    }
+
+    /// <summary>Refuses a message by a stored id, as <see cref="AckAsync(string, string?, StompTransaction?, bool, StompHeaders?, CancellationToken)"/> (STOMP 1.1 and later).</summary>
+    /// <exception cref="NotSupportedException">The connection speaks STOMP 1.0, which has no NACK.</exception>
+    public Task NackAsync(string id, string? subscription = null, StompTransaction? transaction = null, bool receipt = false, StompHeaders? headers = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Acknowledgement.SendAsync(_supervisor, StompCommand.Nack, id, subscription, transaction, receipt, headers, cancellationToken);
     }
 
     /// <summary>A session over <paramref name="connection"/> whose frames the client takes in.</summary>
@@ -242,7 +294,14 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         return session;
     }
 
-    private IDisposable AddWatch(string destination, SubscribeOptions options, IObserver<StompMessage> observer)
+    /// <summary>The live watches (for <see cref="Resumption"/>).</summary>
+    internal Watches Watches => _watches;
+
+    /// <summary>Where frames not bound to a connection go (for <see cref="Resumption"/>).</summary>
+    internal Outbox Outbox => _outbox;
+
+    /// <summary>Registers a watch for <see cref="WatchObservable"/>; a disposed client ends it at once.</summary>
+    internal IDisposable AddWatch(string destination, SubscribeOptions options, IObserver<StompMessage> observer)
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
@@ -284,7 +343,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         {
             try
             {
-                await DisconnectCoreAsync(fromReader, ceiling.Token).ConfigureAwait(false);
+                await DisconnectCoreAsync(fromReader, DisconnectOptions.Default, ceiling.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is StompException or OperationCanceledException)
             {
@@ -294,7 +353,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
         _outbox.FailAll(new ObjectDisposedException(nameof(StompClient)));
         _watches.CompleteAll();
-        _state.Set(new ConnectionState(ConnectionStatus.Disposed));
+        _state.Set(new ConnectionState(ConnectionStateKind.Disposed));
         _state.OnCompleted();
         _dispatcher.Complete();
         _outgoing.Complete();
@@ -303,36 +362,4 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
 
     /// <summary>Same as <see cref="DisposeAsync"/>, blocking.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private sealed class WatchObservable(StompClient client, string destination, SubscribeOptions options) : IObservable<StompMessage>
-    {
-        public IDisposable Subscribe(IObserver<StompMessage> observer)
-        {
-            ArgumentNullException.ThrowIfNull(observer);
-            return client.AddWatch(destination, options, observer);
-        }
-    }
-
-    /// <summary>What follows a session opening or ending: the watches and the frames that waited.</summary>
-    private sealed class Resumption(StompClient client) : ISessionEvents
-    {
-        public void Opened(Session session) => client._outbox.BeginDrain();
-
-        public async Task ResumeAsync(Session session)
-        {
-            // SUBSCRIBEs go out before the frames that waited, which keep their order.
-            await client._watches.ResubscribeAsync(session).ConfigureAwait(false);
-            await client._outbox.DrainAsync(session).ConfigureAwait(false);
-        }
-
-        public void GoOffline(Session session) => client._outbox.GoOffline();
-
-        public void Lost(Session session) => client._watches.Lost();
-
-        public void GaveUp(Exception error)
-        {
-            client._outbox.FailAll(error);
-            client._watches.FailAll(error);
-        }
-    }
 }

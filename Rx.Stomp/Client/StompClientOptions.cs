@@ -48,7 +48,7 @@ public sealed record StompClientOptions
     /// The heart-beats asked for: how often this client offers to send (cx), and how often it wants to hear from
     /// the broker (cy). <see cref="TimeSpan.Zero"/> disables a direction.
     /// </summary>
-    public HeartbeatSettings Heartbeat { get; init; } = HeartbeatSettings.None;
+    public HeartbeatIntervals Heartbeat { get; init; } = HeartbeatIntervals.None;
 
     /// <summary>How long to wait for a TCP connection and then for CONNECTED.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -56,7 +56,7 @@ public sealed record StompClientOptions
     /// <summary>How long to wait for a RECEIPT before failing with <see cref="StompTimeoutException"/>.</summary>
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <see cref="StompClient.DisconnectAsync"/> waits for the DISCONNECT receipt before closing anyway.</summary>
+    /// <summary>How long <see cref="StompClient.DisconnectAsync(CancellationToken)"/> waits for the DISCONNECT receipt before closing anyway.</summary>
     public TimeSpan DisconnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -113,6 +113,16 @@ public sealed record StompClientOptions
     /// is reported on <see cref="StompClient.Errors"/> just as on the read loop.
     /// </summary>
     public IScheduler? DeliveryScheduler { get; init; }
+
+    /// <summary>
+    /// Applied to every frame this client writes, CONNECT and DISCONNECT included (heart-beats not), just before it is
+    /// written; returns the frame to write (the same, or a changed copy): the usual way to put a header on every
+    /// frame, a token or a trace id (what stomp.py's <c>on_send</c> does by changing the frame). It runs on the
+    /// sending thread, possibly on several at once, so it must be thread-safe and quick; it may change headers and
+    /// body, not the command nor the <c>receipt</c> header. One that throws (or breaks that rule) is reported on
+    /// <see cref="StompClient.Errors"/>, and the frame goes on unchanged. Listeners' <c>OnBeforeSend</c> run after it.
+    /// </summary>
+    public Func<Frame, Frame>? BeforeSend { get; init; }
 
     /// <summary>Where the client logs; frames are logged at Trace level with secrets redacted.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -60,10 +60,11 @@ public sealed class StompMessage
     /// <summary>Acknowledges the message (ack modes client and client-individual).</summary>
     /// <param name="transaction">The transaction to acknowledge in, if any.</param>
     /// <param name="receipt">Wait for the broker's RECEIPT.</param>
+    /// <param name="headers">Extra ACK headers, after those that name the message.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="StompConnectionException">The connection that delivered the message is gone; the broker redelivers it.</exception>
-    public Task AckAsync(StompTransaction? transaction = null, bool receipt = false, CancellationToken cancellationToken = default) =>
-        Acknowledgement.SendAsync(this, StompCommand.Ack, transaction, receipt, null, cancellationToken);
+    public Task AckAsync(StompTransaction? transaction = null, bool receipt = false, StompHeaders? headers = null, CancellationToken cancellationToken = default) =>
+        Acknowledgement.SendAsync(this, StompCommand.Ack, transaction, receipt, headers, cancellationToken);
 
     /// <summary>Refuses the message (STOMP 1.1 and later); RabbitMQ requeues it unless <c>requeue:false</c> is among <paramref name="headers"/>.</summary>
     /// <exception cref="NotSupportedException">The connection speaks STOMP 1.0, which has no NACK.</exception>

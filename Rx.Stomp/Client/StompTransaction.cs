@@ -3,8 +3,8 @@ using Rx.Stomp.Frames;
 namespace Rx.Stomp.Client;
 
 /// <summary>
-/// A STOMP transaction: sends and acknowledgements inside it take effect on <see cref="CommitAsync"/>, or not at
-/// all on <see cref="AbortAsync"/>. Disposing it uncommitted aborts it. It belongs to the connection that began it.
+/// A STOMP transaction: sends and acknowledgements inside it take effect on <see cref="CommitAsync(bool, CancellationToken)"/>, or not at
+/// all on <see cref="AbortAsync(bool, CancellationToken)"/>. Disposing it uncommitted aborts it. It belongs to the connection that began it.
 /// </summary>
 public sealed class StompTransaction : IAsyncDisposable
 {
@@ -19,8 +19,22 @@ public sealed class StompTransaction : IAsyncDisposable
         _session = session;
     }
 
-    /// <summary>The <c>transaction</c> header value, unique on this client.</summary>
+    /// <summary>The <c>transaction</c> header value: unique on this client, or the one chosen in <see cref="TransactionOptions.Id"/>.</summary>
     public string Id { get; }
+
+    /// <summary>The connection the transaction belongs to: its frames go there and nowhere else.</summary>
+    internal Session Session => _session;
+
+    /// <summary>Writes BEGIN on the current connection: a transaction lives and dies with one connection, so it never waits offline.</summary>
+    internal static async Task<StompTransaction> BeginAsync(StompClient client, Supervisor supervisor, TransactionOptions options, IdGenerator ids, CancellationToken cancellationToken)
+    {
+        var session = supervisor.Require();
+        var id = options.Id ?? ids.Next("tx");
+        ArgumentException.ThrowIfNullOrEmpty(id, nameof(options));
+        await session.SendBoundAsync(new Frame(StompCommand.Begin, options.Headers.Set(StompHeaderNames.Transaction, id)), options.Receipt, contentLength: false,
+            () => $"The connection ended before transaction {id} began.", cancellationToken).ConfigureAwait(false);
+        return new StompTransaction(client, id, session);
+    }
 
     /// <summary>Whether the transaction was committed or aborted.</summary>
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
@@ -41,19 +55,26 @@ public sealed class StompTransaction : IAsyncDisposable
     }
 
     /// <summary>Commits; with <paramref name="receipt"/>, waits until the broker confirms.</summary>
-    public Task CommitAsync(bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Commit, receipt, cancellationToken);
+    public Task CommitAsync(bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Commit, StompHeaders.Empty, receipt, cancellationToken);
+
+    /// <summary>Commits with extra COMMIT <paramref name="headers"/> (stomp.py's <c>commit(transaction, headers)</c>).</summary>
+    public Task CommitAsync(StompHeaders headers, bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Commit, headers, receipt, cancellationToken);
 
     /// <summary>Aborts: nothing sent or acknowledged inside takes effect.</summary>
-    public Task AbortAsync(bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Abort, receipt, cancellationToken);
+    public Task AbortAsync(bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Abort, StompHeaders.Empty, receipt, cancellationToken);
 
-    private async Task EndAsync(StompCommand command, bool receipt, CancellationToken cancellationToken)
+    /// <summary>Aborts with extra ABORT <paramref name="headers"/> (stomp.py's <c>abort(transaction, headers)</c>).</summary>
+    public Task AbortAsync(StompHeaders headers, bool receipt = true, CancellationToken cancellationToken = default) => EndAsync(StompCommand.Abort, headers, receipt, cancellationToken);
+
+    private async Task EndAsync(StompCommand command, StompHeaders headers, bool receipt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         if (Interlocked.Exchange(ref _ended, 1) != 0)
         {
             throw new InvalidOperationException($"Transaction {Id} was already committed or aborted.");
         }
 
-        await SendAsync(new Frame(command, StompHeaders.Create((StompHeaderNames.Transaction, Id))), receipt, contentLength: false, cancellationToken).ConfigureAwait(false);
+        await SendAsync(new Frame(command, headers.Set(StompHeaderNames.Transaction, Id)), receipt, contentLength: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A transaction lives and dies with its connection: its frames never wait for, or go to, another.</summary>
@@ -78,7 +99,7 @@ public sealed class StompTransaction : IAsyncDisposable
 
         try
         {
-            await EndAsync(StompCommand.Abort, receipt: false, CancellationToken.None).ConfigureAwait(false);
+            await EndAsync(StompCommand.Abort, StompHeaders.Empty, receipt: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is StompException or InvalidOperationException or ObjectDisposedException)
         {

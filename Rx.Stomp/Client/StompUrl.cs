@@ -121,7 +121,7 @@ internal static class StompUrl
         {
             options = key switch
             {
-                "heart-beat" or "heartbeat" => options with { Heartbeat = HeartbeatSettings.Parse(value) },
+                "heart-beat" or "heartbeat" => options with { Heartbeat = HeartbeatIntervals.Parse(value) },
                 "accept-version" => options with { AcceptVersions = value.Split(',').Select(StompVersions.Parse).ToArray() },
                 "vhost" or "host" => options with { VirtualHost = value },
                 "connect-timeout" => options with { ConnectTimeout = TimeSpan.FromMilliseconds(long.Parse(value, CultureInfo.InvariantCulture)) },

@@ -22,4 +22,12 @@ public sealed record SubscribeOptions
 
     /// <summary>Ask for a RECEIPT for SUBSCRIBE, so that a refusal fails this watch rather than passing unseen. On by default.</summary>
     public bool Receipt { get; init; } = true;
+
+    /// <summary>
+    /// Extra headers of the UNSUBSCRIBE that disposing the watch sends, e.g. RabbitMQ's <c>durable:true</c>, which
+    /// deletes a durable subscription's queue. (ActiveMQ refuses <c>activemq.subscriptionName</c> on the UNSUBSCRIBE of
+    /// a subscription still in use: end the watch first, then remove it with
+    /// <see cref="StompClient.UnsubscribeAsync"/>.)
+    /// </summary>
+    public StompHeaders UnsubscribeHeaders { get; init; } = StompHeaders.Empty;
 }

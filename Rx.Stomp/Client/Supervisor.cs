@@ -130,7 +130,7 @@ internal sealed class Supervisor
     private void OnRetry(RetryAttempt retry)
     {
         _errors.Report(retry.Error is StompProtocolException ? StompErrorKind.Protocol : StompErrorKind.Connection, retry.Error);
-        _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, Attempt: retry.Attempt + 1, NextDelay: retry.Delay, Error: retry.Error), () => IsRunning);
+        _state.Set(new ConnectionState(ConnectionStateKind.Reconnecting, Attempt: retry.Attempt + 1, NextDelay: retry.Delay, Error: retry.Error), () => IsRunning);
     }
 
     private void OnOpened(Session session)
@@ -163,7 +163,7 @@ internal sealed class Supervisor
         else
         {
             // Set only while it is still current: a session lost at once has set Reconnecting already.
-            _state.Set(new ConnectionState(ConnectionStatus.Connected, session.Endpoint, session.Version, session.ServerSession, session.Server),
+            _state.Set(new ConnectionState(ConnectionStateKind.Connected, session.Endpoint, session.Version, session.ServerSession, session.Server),
                 () => ReferenceEquals(Current, session));
             first?.TrySetResult();
             _ = _events.ResumeAsync(session);
@@ -208,7 +208,7 @@ internal sealed class Supervisor
         }
 
         Log.ConnectionLost(_log, lost.Endpoint, reason.Message);
-        _state.Set(new ConnectionState(ConnectionStatus.Reconnecting, lost.Endpoint, Attempt: 1, NextDelay: TimeSpan.Zero, Error: reason), () => IsRunning);
+        _state.Set(new ConnectionState(ConnectionStateKind.Reconnecting, lost.Endpoint, Attempt: 1, NextDelay: TimeSpan.Zero, Error: reason), () => IsRunning);
         Open(_options.Reconnect);
     }
 
@@ -227,7 +227,7 @@ internal sealed class Supervisor
             (first, _first) = (_first, null);
         }
 
-        _state.Set(new ConnectionState(ConnectionStatus.Faulted, Error: error));
+        _state.Set(new ConnectionState(ConnectionStateKind.Faulted, Error: error));
         _events.GaveUp(new StompConnectionException($"The client gave up connecting: {error.Message}", error));
         first?.TrySetException(error);
     }
@@ -251,7 +251,9 @@ internal sealed class Supervisor
         var failures = new List<Exception>();
         foreach (var endpoint in EndpointOrder.Arrange(_options.Endpoints, _options.PreferLocalhost, _options.TryLoopbackConnect))
         {
-            _state.Set(new ConnectionState(ConnectionStatus.Connecting, endpoint));
+            // Only while running: an attempt already under way when DisconnectAsync stopped the supervisor must not
+            // turn the Disconnected that follows back into Connecting.
+            _state.Set(new ConnectionState(ConnectionStateKind.Connecting, endpoint), () => IsRunning);
             try
             {
                 return await OpenSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);

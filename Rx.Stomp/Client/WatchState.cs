@@ -1,7 +1,7 @@
 namespace Rx.Stomp.Client;
 
 /// <summary>Where a watch (one <c>Subscribe()</c> of <see cref="StompClient.Watch"/>) stands with the broker.</summary>
-public enum WatchStatus
+public enum WatchStateKind
 {
     /// <summary>Its SUBSCRIBE is on its way, or waits for the first connection.</summary>
     Subscribing,
@@ -22,10 +22,10 @@ public enum WatchStatus
 /// <summary>A watch's state: its subscription id and destination, where it stands, and why it failed.</summary>
 /// <param name="Id">The subscription id (the <c>id</c> header of its SUBSCRIBE).</param>
 /// <param name="Destination">The destination it watches.</param>
-/// <param name="Status">Where it stands.</param>
-/// <param name="Error">Why it failed, when <paramref name="Status"/> is <see cref="WatchStatus.Failed"/>.</param>
-public sealed record WatchState(string Id, string Destination, WatchStatus Status, Exception? Error = null)
+/// <param name="Kind">Where it stands.</param>
+/// <param name="Error">Why it failed, when <paramref name="Kind"/> is <see cref="WatchStateKind.Failed"/>.</param>
+public sealed record WatchState(string Id, string Destination, WatchStateKind Kind, Exception? Error = null)
 {
     /// <summary>Whether the watch has ended: nothing more will come from it.</summary>
-    public bool IsFinal => Status is WatchStatus.Failed or WatchStatus.Unsubscribed;
+    public bool IsFinal => Kind is WatchStateKind.Failed or WatchStateKind.Unsubscribed;
 }

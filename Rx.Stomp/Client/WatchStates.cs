@@ -33,16 +33,16 @@ internal sealed class WatchStates : IObservable<WatchState>
     /// Moves watch <paramref name="id"/> to <paramref name="status"/> if it is live and <paramref name="when"/> holds
     /// (checked under the same lock as every other change); a final status removes it.
     /// </summary>
-    public void Set(string id, WatchStatus status, Exception? error = null, Func<WatchState, bool>? when = null)
+    public void Set(string id, WatchStateKind status, Exception? error = null, Func<WatchState, bool>? when = null)
     {
         lock (_gate)
         {
-            if (!_current.TryGetValue(id, out var state) || state.Status == status || (when is not null && !when(state)))
+            if (!_current.TryGetValue(id, out var state) || state.Kind == status || (when is not null && !when(state)))
             {
                 return;
             }
 
-            state = state with { Status = status, Error = error };
+            state = state with { Kind = status, Error = error };
             if (state.IsFinal)
             {
                 _current.Remove(id);
@@ -61,9 +61,9 @@ internal sealed class WatchStates : IObservable<WatchState>
     {
         lock (_gate)
         {
-            foreach (var state in _current.Values.Where(s => s.Status == WatchStatus.Subscribed).ToList())
+            foreach (var state in _current.Values.Where(s => s.Kind == WatchStateKind.Subscribed).ToList())
             {
-                Set(state.Id, WatchStatus.Resubscribing);
+                Set(state.Id, WatchStateKind.Resubscribing);
             }
         }
     }

@@ -44,7 +44,7 @@ internal sealed class Watches
             return Disposable.Empty;
         }
 
-        States.Add(new WatchState(watcher.Id, destination, WatchStatus.Subscribing));
+        States.Add(new WatchState(watcher.Id, destination, WatchStateKind.Subscribing));
         if (_supervisor.Current is { } session)
         {
             _ = SubscribeAsync(session, watcher);
@@ -100,7 +100,7 @@ internal sealed class Watches
     {
         foreach (var watcher in _watchers.Values)
         {
-            if (Forget(watcher, WatchStatus.Unsubscribed))
+            if (Forget(watcher, WatchStateKind.Unsubscribed))
             {
                 watcher.Observer.OnCompleted();
             }
@@ -184,7 +184,7 @@ internal sealed class Watches
 
     /// <summary>Subscribed, unless the connection has ended since: then it is re-subscribing (set under the same lock).</summary>
     private void Subscribed(Session session, Watcher watcher) =>
-        States.Set(watcher.Id, WatchStatus.Subscribed, when: _ => session.IsOpen);
+        States.Set(watcher.Id, WatchStateKind.Subscribed, when: _ => session.IsOpen);
 
     private void OnSubscribeFailed(Watcher watcher, Exception e)
     {
@@ -203,42 +203,60 @@ internal sealed class Watches
     /// <summary>Ends a watch the broker does not (or no longer) serve, without UNSUBSCRIBE: there is nothing to undo.</summary>
     private void End(Watcher watcher, Exception error)
     {
-        if (Forget(watcher, WatchStatus.Failed, error))
+        if (Forget(watcher, WatchStateKind.Failed, error))
         {
             watcher.Observer.OnError(error);
         }
     }
 
+    /// <summary>
+    /// Ends the watch <paramref name="id"/> (its observer completes) and writes its UNSUBSCRIBE with
+    /// <paramref name="headers"/> (else its options' <see cref="SubscribeOptions.UnsubscribeHeaders"/>) where its
+    /// SUBSCRIBE went out, if that is the current connection; with no watch of that id, the UNSUBSCRIBE goes to the
+    /// current connection as it is (stomp.py's <c>unsubscribe</c>: a subscription made by hand, a durable one to remove).
+    /// </summary>
+    /// <exception cref="StompConnectionException">No watch of that id, and not connected.</exception>
+    public async Task UnsubscribeAsync(string id, StompHeaders? headers, bool receipt, CancellationToken cancellationToken)
+    {
+        Session session;
+        string? destination = null;
+        if (_watchers.TryGetValue(id, out var watcher) && Forget(watcher, WatchStateKind.Unsubscribed))
+        {
+            watcher.Observer.OnCompleted();
+            if (await SubscribedOnCurrentAsync(watcher, cancellationToken).ConfigureAwait(false) is not { } subscribedOn)
+            {
+                // Its SUBSCRIBE never reached the current connection: nothing there to undo.
+                return;
+            }
+
+            (session, destination, headers) = (subscribedOn, watcher.Destination, headers ?? watcher.Options.UnsubscribeHeaders);
+        }
+        else
+        {
+            session = _supervisor.Require();
+        }
+
+        await session.SendBoundAsync(UnsubscribeFrame(session, id, destination, headers ?? StompHeaders.Empty), receipt, contentLength: false,
+            () => $"The connection ended before the UNSUBSCRIBE of {id} was written; the broker dropped its subscription with it.", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The user disposed the watch: UNSUBSCRIBE on the connection it was subscribed on, once its SUBSCRIBE went out there.</summary>
     private void Remove(Watcher watcher)
     {
-        if (!Forget(watcher, WatchStatus.Unsubscribed))
+        if (Forget(watcher, WatchStateKind.Unsubscribed))
         {
-            return;
+            _ = UnsubscribeOnDisposalAsync(watcher);
         }
-
-        var (subscribedOn, subscribeWritten) = watcher.Remove();
-        if (subscribedOn is null || !ReferenceEquals(subscribedOn, _supervisor.Current) || !subscribedOn.IsOpen)
-        {
-            return;
-        }
-
-        var headers = StompHeaders.Create((StompHeaderNames.Id, watcher.Id));
-        if (subscribedOn.Version == StompVersion.V10)
-        {
-            headers = headers.Add(StompHeaderNames.Destination, watcher.Destination);
-        }
-
-        _ = UnsubscribeAsync(subscribedOn, new Frame(StompCommand.Unsubscribe, headers), subscribeWritten);
     }
 
-    /// <summary>Writes UNSUBSCRIBE once the SUBSCRIBE it undoes was written (at once, usually); not at all if that was not.</summary>
-    private async Task UnsubscribeAsync(Session session, Frame unsubscribe, Task<bool> subscribeWritten)
+    /// <summary>Writes the UNSUBSCRIBE of a disposed watch, with its options' headers, unless its SUBSCRIBE did not reach the current connection.</summary>
+    private async Task UnsubscribeOnDisposalAsync(Watcher watcher)
     {
         try
         {
-            if (await subscribeWritten.ConfigureAwait(false))
+            if (await SubscribedOnCurrentAsync(watcher, CancellationToken.None).ConfigureAwait(false) is { } session)
             {
+                var unsubscribe = UnsubscribeFrame(session, watcher.Id, watcher.Destination, watcher.Options.UnsubscribeHeaders);
                 await session.WriteAsync(unsubscribe, contentLength: false, CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -248,8 +266,36 @@ internal sealed class Watches
         }
     }
 
+    /// <summary>
+    /// The current connection, once the SUBSCRIBE of a removed <paramref name="watcher"/> was written there (at once,
+    /// usually: an UNSUBSCRIBE must never overtake it); null when it was not, or went to an older connection.
+    /// </summary>
+    private async Task<Session?> SubscribedOnCurrentAsync(Watcher watcher, CancellationToken cancellationToken)
+    {
+        var (subscribedOn, subscribeWritten) = watcher.Remove();
+        if (subscribedOn is null || !ReferenceEquals(subscribedOn, _supervisor.Current) || !subscribedOn.IsOpen)
+        {
+            return null;
+        }
+
+        // The SUBSCRIBE's write ends with its connection at the latest; a caller's token may end the wait sooner.
+        return await subscribeWritten.WaitAsync(cancellationToken).ConfigureAwait(false) ? subscribedOn : null;
+    }
+
+    /// <summary>UNSUBSCRIBE <paramref name="id"/> (with the destination too on STOMP 1.0), then <paramref name="headers"/>.</summary>
+    private static Frame UnsubscribeFrame(Session session, string id, string? destination, StompHeaders headers)
+    {
+        var frame = StompHeaders.Create((StompHeaderNames.Id, id));
+        if (session.Version == StompVersion.V10 && destination is not null)
+        {
+            frame = frame.Add(StompHeaderNames.Destination, destination);
+        }
+
+        return new Frame(StompCommand.Unsubscribe, frame.Concat(headers.Where(h => h.Key is not StompHeaderNames.Id)));
+    }
+
     /// <summary>Removes <paramref name="watcher"/> if it is still registered, with its final state; false if it was gone already.</summary>
-    private bool Forget(Watcher watcher, WatchStatus status, Exception? error = null)
+    private bool Forget(Watcher watcher, WatchStateKind status, Exception? error = null)
     {
         if (!_watchers.TryRemove(new KeyValuePair<string, Watcher>(watcher.Id, watcher)))
         {

@@ -13,7 +13,7 @@ public static class StompClientStatistics
         ArgumentNullException.ThrowIfNull(client);
         return Observable.Merge(
             client.State
-                .Select(s => s.Status == ConnectionStatus.Connected)
+                .Select(s => s.Kind == ConnectionStateKind.Connected)
                 .DistinctUntilChanged()
                 .Skip(1)
                 .Select(connected => connected ? StatisticKind.Connection : StatisticKind.Disconnect),

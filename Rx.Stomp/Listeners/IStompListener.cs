@@ -10,7 +10,8 @@ namespace Rx.Stomp.Listeners;
 /// what it needs. The callbacks are driven by the client's streams, so they run where those streams deliver
 /// (the read loop, or <see cref="StompClientOptions.DeliveryScheduler"/>); <see cref="OnSend"/> and
 /// <see cref="OnDisconnecting"/> come from <see cref="StompClient.Sent"/>, on the sending caller's thread unless a
-/// delivery scheduler is set. New code should prefer the streams themselves.
+/// delivery scheduler is set; <see cref="OnBeforeSend"/> always runs on the sending thread, before the frame is
+/// written. New code should prefer the streams themselves.
 /// </summary>
 public interface IStompListener
 {
@@ -44,7 +45,17 @@ public interface IStompListener
     /// <summary>An ERROR frame arrived.</summary>
     void OnError(StompError fault) { }
 
-    /// <summary>A frame is being sent (heart-beats excluded).</summary>
+    /// <summary>
+    /// Called for each frame about to be written (heart-beats excluded), CONNECT included, on the sending thread
+    /// (possibly on several at once); returns the frame to write: the same one, or a changed copy, e.g. with a token
+    /// or a trace id added (stomp.py's <c>on_send</c> changes the frame it is given). Listeners are applied in the
+    /// order they were set, after <see cref="StompClientOptions.BeforeSend"/>. It may change headers and body, not the
+    /// command nor the <c>receipt</c> header; one that throws (or breaks that rule) is reported on
+    /// <see cref="StompClient.Errors"/>, and the frame goes on as it was before it.
+    /// </summary>
+    Frame OnBeforeSend(Frame frame) => frame;
+
+    /// <summary>A frame is being sent (heart-beats excluded), as changed by every <see cref="OnBeforeSend"/>.</summary>
     void OnSend(Frame frame) { }
 
     /// <summary>A heart-beat arrived.</summary>

@@ -27,9 +27,10 @@ internal sealed class ListenerRegistry
             var index = Array.FindIndex(_listeners, l => l.Key == name);
             var entry = new KeyValuePair<string, IStompListener>(name, listener);
             _listeners = index < 0 ? [.. _listeners, entry] : [.. _listeners[..index], entry, .. _listeners[(index + 1)..]];
+            _client.Hooks.BeforeSend = BeforeSend(_listeners);
             if (_subscriptions is null)
             {
-                _client.BeforeMessage = BeforeMessage;
+                _client.Hooks.BeforeMessage = BeforeMessage;
                 _subscriptions = Subscribe();
             }
         }
@@ -46,9 +47,10 @@ internal sealed class ListenerRegistry
             }
 
             _listeners = [.. _listeners[..index], .. _listeners[(index + 1)..]];
+            _client.Hooks.BeforeSend = BeforeSend(_listeners);
             if (_listeners.Length == 0)
             {
-                _client.BeforeMessage = null;
+                _client.Hooks.BeforeMessage = null;
                 _subscriptions?.Dispose();
                 _subscriptions = null;
             }
@@ -63,12 +65,12 @@ internal sealed class ListenerRegistry
         return new CompositeDisposable(
             _client.State.Subscribe(state =>
             {
-                if (state.Status == ConnectionStatus.Connecting && state.Endpoint is { } endpoint)
+                if (state.Kind == ConnectionStateKind.Connecting && state.Endpoint is { } endpoint)
                 {
                     Each(l => l.OnConnecting(endpoint));
                 }
 
-                var connected = state.Status == ConnectionStatus.Connected;
+                var connected = state.Kind == ConnectionStateKind.Connected;
                 if (wasConnected && !connected)
                 {
                     Each(l => l.OnDisconnected());
@@ -102,6 +104,10 @@ internal sealed class ListenerRegistry
                 Each(l => l.OnSend(f));
             }));
     }
+
+    /// <summary>Each listener's <see cref="IStompListener.OnBeforeSend"/>, in order: the client applies them one by one, so one that throws costs only its own change.</summary>
+    private static Func<Frame, Frame>[] BeforeSend(KeyValuePair<string, IStompListener>[] listeners) =>
+        Array.ConvertAll(listeners, l => (Func<Frame, Frame>)l.Value.OnBeforeSend);
 
     private Frame BeforeMessage(Frame frame)
     {

@@ -52,7 +52,7 @@ public static class StompWaits
     public static Task<ConnectionState> WaitForDisconnectionAsync(this StompClient client, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return FirstAsync(client, client.State.Where(s => s.Status != ConnectionStatus.Connected), timeout,
+        return FirstAsync(client, client.State.Where(s => s.Kind != ConnectionStateKind.Connected), timeout,
             () => new StompTimeoutException($"Still connected after {timeout.TotalSeconds:0.###} s."), cancellationToken);
     }
 

@@ -18,7 +18,7 @@ internal sealed class StateStream : IObservable<ConnectionState>
     {
         lock (_gate)
         {
-            if (_current.Status == ConnectionStatus.Disposed || Equals(_current, state) || (when is not null && !when()))
+            if (_current.Kind == ConnectionStateKind.Disposed || Equals(_current, state) || (when is not null && !when()))
             {
                 return;
             }

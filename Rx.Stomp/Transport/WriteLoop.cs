@@ -101,8 +101,9 @@ internal sealed class WriteLoop
             }
             catch (StompConnectionException e)
             {
-                // A failed write is the task's failure, as any other I/O failure of an asynchronous call.
-                return ValueTask.FromException(e);
+                // A failed write is the task's failure, as any other I/O failure of an asynchronous call; a socket the
+                // end disposed between the check above and the write took nothing, so that send may go again.
+                return ValueTask.FromException(Volatile.Read(ref _stopped) != 0 ? new ConnectionEndedException(_endpoint) : e);
             }
 
             _disconnectWritten = frame.Command == StompCommand.Disconnect;
@@ -141,7 +142,7 @@ internal sealed class WriteLoop
     {
         var now = Stopwatch.GetTimestamp();
         if (_socket is null || frame.Body.Length > MaxInlineBody || Volatile.Read(ref _queuedBytes) != 0 || now - _lastInline < InlineGap
-            || !_socket.Poll(0, SelectMode.SelectWrite))
+            || !HasRoom(_socket))
         {
             _writer.Write(_outbound.Writer, frame, contentLength);
             return false;
@@ -155,13 +156,31 @@ internal sealed class WriteLoop
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
-            // The loop ends with the failure, and the connection with it.
-            _outbound.Writer.Complete(e);
-            throw new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
+            if (Volatile.Read(ref _stopped) == 0)
+            {
+                // The loop ends with the failure, and the connection with it.
+                _outbound.Writer.Complete(e);
+            }
+
+            // Either way the caller hears it as from a flush the end cut.
+            throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written: {e.Message}", e);
         }
 
         _lastInline = Stopwatch.GetTimestamp();
         return true;
+    }
+
+    /// <summary>Whether a write to <paramref name="socket"/> would not block; a socket closed meanwhile has none (the pipe then reports the end).</summary>
+    private static bool HasRoom(Socket socket)
+    {
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectWrite);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Waits for a flush that the pipe held back (the loop is behind), then releases the lock.</summary>

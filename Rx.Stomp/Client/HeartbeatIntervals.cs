@@ -7,10 +7,10 @@ namespace Rx.Stomp.Client;
 /// </summary>
 /// <param name="Outgoing">cx: the client can send a beat this often; zero means never.</param>
 /// <param name="Incoming">cy: the client wants a beat at least this often; zero means it does not.</param>
-public sealed record HeartbeatSettings(TimeSpan Outgoing, TimeSpan Incoming)
+public sealed record HeartbeatIntervals(TimeSpan Outgoing, TimeSpan Incoming)
 {
     /// <summary>No heart-beats in either direction (the specification's default).</summary>
-    public static HeartbeatSettings None { get; } = new(TimeSpan.Zero, TimeSpan.Zero);
+    public static HeartbeatIntervals None { get; } = new(TimeSpan.Zero, TimeSpan.Zero);
 
     /// <summary>
     /// The broker is declared dead after <c>ReceiveScale × negotiated interval</c> of silence (stomp.py's
@@ -23,7 +23,7 @@ public sealed record HeartbeatSettings(TimeSpan Outgoing, TimeSpan Incoming)
 
     /// <summary>Parses <c>cx,cy</c> in milliseconds.</summary>
     /// <exception cref="FormatException">Not two non-negative integers.</exception>
-    public static HeartbeatSettings Parse(string text)
+    public static HeartbeatIntervals Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split(',');
@@ -31,14 +31,14 @@ public sealed record HeartbeatSettings(TimeSpan Outgoing, TimeSpan Incoming)
             && long.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var cx)
             && long.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var cy))
         {
-            return new HeartbeatSettings(TimeSpan.FromMilliseconds(cx), TimeSpan.FromMilliseconds(cy));
+            return new HeartbeatIntervals(TimeSpan.FromMilliseconds(cx), TimeSpan.FromMilliseconds(cy));
         }
 
         throw new FormatException($"'{text}' is not a heart-beat setting: expected 'cx,cy' in milliseconds, e.g. '10000,10000'.");
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for negative intervals or a scale below 1.</summary>
-    public HeartbeatSettings Validate()
+    public HeartbeatIntervals Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Outgoing, TimeSpan.Zero, nameof(Outgoing));
         ArgumentOutOfRangeException.ThrowIfLessThan(Incoming, TimeSpan.Zero, nameof(Incoming));

@@ -1,4 +1,4 @@
-namespace Rx.Stomp.Frames;
+namespace Rx.Stomp;
 
 /// <summary>
 /// Bytes that are not a valid STOMP frame for the version in use, or a frame that the version cannot carry.

@@ -1,0 +1,29 @@
+using Rx.Stomp.Testing;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Client;
+
+/// <summary>stomp.py's <c>begin(transaction, headers)</c>, <c>commit(transaction, headers)</c>, <c>abort(…)</c>: the frames carry the chosen id and the caller's headers.</summary>
+public class TransactionFrameTests
+{
+    [Test]
+    public async Task BEGIN_COMMIT_and_ABORT_carry_the_chosen_id_and_the_callers_headers()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
+
+        var committed = await client.BeginTransactionAsync(new TransactionOptions { Id = "tx-mine", Headers = [new("x-begin", "1"), new("transaction", "overridden")] });
+        await committed.SendAsync("/queue/a", "inside");
+        await committed.CommitAsync([new("x-commit", "2")], receipt: false);
+        var aborted = await client.BeginTransactionAsync(new TransactionOptions { Id = "tx-other" });
+        await aborted.AbortAsync([new("x-abort", "3")], receipt: false);
+
+        Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("x-begin:1 transaction:tx-mine"));
+        Assert.That((await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).Headers["transaction"], Is.EqualTo("tx-mine"));
+        Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Commit).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("x-commit:2 transaction:tx-mine"));
+        Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("transaction:tx-other"));
+        Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Abort).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("x-abort:3 transaction:tx-other"));
+    }
+}
