@@ -12,7 +12,7 @@ namespace Rx.Stomp.Tests.Brokers;
 [TestFixtureSource(typeof(BrokerCases), nameof(BrokerCases.Brokers))]
 public sealed class DurableSubscriptionTests(Broker broker) : BrokerTest(broker)
 {
-    /// <summary>ActiveMQ keeps for an absent durable subscriber only what is sent persistent.</summary>
+    /// <summary>Sent as a producer whose messages must outlive a broker restart sends them (the test brokers keep them either way).</summary>
     private static readonly SendOptions Persistent = new() { Receipt = true, Headers = [new("persistent", "true")] };
 
     [Test]
