@@ -32,7 +32,7 @@ public class TypedSubscribeOptionsTests
     [TestCase(null, "prefetch-count:5 durable:true auto-delete:false")]
     public void Prefetch_and_durable_are_spelled_as_the_server_spells_them(string? server, string expected)
     {
-        var headers = SubscriptionHeaders.ForSubscribe(BrokerDialects.FromServer(server), "orders-audit", PrefetchAndDurable, "app-1", StompHeaders.Empty, NullLogger.Instance, server);
+        var headers = SubscriptionHeaders.ForSubscribe(server, "orders-audit", PrefetchAndDurable, "app-1", StompHeaders.Empty, NullLogger.Instance);
 
         Assert.That(Shape(headers), Is.EqualTo(expected));
     }
@@ -40,8 +40,8 @@ public class TypedSubscribeOptionsTests
     [Test]
     public void On_Artemis_whose_window_counts_bytes_only_a_prefetch_of_one_has_an_equivalent()
     {
-        var one = SubscriptionHeaders.ForSubscribe(BrokerDialect.Artemis, "s", new SubscribeOptions { Prefetch = 1 }, null, StompHeaders.Empty, NullLogger.Instance, Artemis);
-        var many = SubscriptionHeaders.ForSubscribe(BrokerDialect.Artemis, "s", new SubscribeOptions { Prefetch = 10 }, null, StompHeaders.Empty, NullLogger.Instance, Artemis);
+        var one = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 1 }, null, StompHeaders.Empty, NullLogger.Instance);
+        var many = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 10 }, null, StompHeaders.Empty, NullLogger.Instance);
 
         Assert.That((Shape(one), Shape(many)), Is.EqualTo(("consumer-window-size:0", "")));
     }

@@ -18,7 +18,7 @@ internal static class DurableRemoval
         }
 
         var session = supervisor.Require();
-        var (attach, remove) = SubscriptionHeaders.ForRemoval(BrokerDialects.FromServer(session.Server), name);
+        var (attach, remove) = SubscriptionHeaders.ForRemoval(session.Server, name);
         if (attach is not null)
         {
             var subscribe = new Frame(StompCommand.Subscribe, StompHeaders.Create((StompHeaderNames.Destination, destination), (StompHeaderNames.Id, name)).Concat(attach));

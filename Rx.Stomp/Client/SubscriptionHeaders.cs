@@ -7,19 +7,20 @@ namespace Rx.Stomp.Client;
 
 /// <summary>
 /// <see cref="SubscribeOptions.Prefetch"/> and <see cref="SubscribeOptions.Durable"/> as the connected broker spells
-/// them, and the frames that remove a durable subscription there. Worked out for each connection from its
-/// <see cref="BrokerDialect"/>: a failover list may lead to another kind of broker.
+/// them, and the frames that remove a durable subscription there. Worked out for each connection from the
+/// <see cref="BrokerDialect"/> its <c>server</c> header names: a failover list may lead to another kind of broker.
 /// </summary>
 internal static class SubscriptionHeaders
 {
     /// <summary>
-    /// The SUBSCRIBE headers that carry <paramref name="options"/> on <paramref name="dialect"/>, but those that
-    /// <paramref name="explicitHeaders"/> (the caller's own) name already: the caller's win.
+    /// The SUBSCRIBE headers that carry <paramref name="options"/> to the broker whose CONNECTED said
+    /// <c>server:<paramref name="server"/></c>, but those that <paramref name="explicitHeaders"/> (the caller's own)
+    /// name already: the caller's win.
     /// </summary>
     /// <exception cref="InvalidOperationException">A durable subscription on ActiveMQ or Artemis without a client id to keep it under.</exception>
-    public static StompHeaders ForSubscribe(
-        BrokerDialect dialect, string id, SubscribeOptions options, string? clientId, StompHeaders explicitHeaders, ILogger log, string? server)
+    public static StompHeaders ForSubscribe(string? server, string id, SubscribeOptions options, string? clientId, StompHeaders explicitHeaders, ILogger log)
     {
+        var dialect = BrokerDialects.FromServer(server);
         var mapped = new List<KeyValuePair<string, string>>(3);
         if (options.Prefetch is { } prefetch)
         {
@@ -67,12 +68,13 @@ internal static class SubscriptionHeaders
     }
 
     /// <summary>
-    /// What removes the durable subscription <paramref name="name"/> on <paramref name="dialect"/>: the headers of the
-    /// UNSUBSCRIBE (with <c>id</c> = the name), and where the broker removes only a subscription of the connection
-    /// that asks (RabbitMQ, and any broker not recognised), those of a SUBSCRIBE that attaches it first, with a window
-    /// of one message so that little of what is being dropped is delivered meanwhile.
+    /// What removes the durable subscription <paramref name="name"/> from the broker whose CONNECTED said
+    /// <c>server:<paramref name="server"/></c>: the headers of the UNSUBSCRIBE (with <c>id</c> = the name), and where
+    /// the broker removes only a subscription of the connection that asks (RabbitMQ, and any broker not recognised),
+    /// those of a SUBSCRIBE that attaches it first, with a window of one message so that little of what is being
+    /// dropped is delivered meanwhile.
     /// </summary>
-    public static (StompHeaders? Attach, StompHeaders Remove) ForRemoval(BrokerDialect dialect, string name) => dialect switch
+    public static (StompHeaders? Attach, StompHeaders Remove) ForRemoval(string? server, string name) => BrokerDialects.FromServer(server) switch
     {
         BrokerDialect.ActiveMq => (null, StompHeaders.Create((BrokerHeaderNames.ActiveMqSubscriptionName, name))),
         BrokerDialect.Artemis => (null, StompHeaders.Create((BrokerHeaderNames.DurableSubscriptionName, name))),

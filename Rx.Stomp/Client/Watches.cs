@@ -136,8 +136,7 @@ internal sealed class Watches
         {
             var given = watcher.Options.HeadersFactory is { } factory ? watcher.Options.Headers.Concat(factory()) : watcher.Options.Headers;
             // The typed options as this connection's broker spells them: a failover may have reached another kind.
-            var mapped = SubscriptionHeaders.ForSubscribe(
-                BrokerDialects.FromServer(session.Server), watcher.Id, watcher.Options, SubscriptionHeaders.ClientId(_options), given, _log, session.Server);
+            var mapped = SubscriptionHeaders.ForSubscribe(session.Server, watcher.Id, watcher.Options, SubscriptionHeaders.ClientId(_options), given, _log);
             var headers = StompHeaders.Create(
                 (StompHeaderNames.Destination, watcher.Destination),
                 (StompHeaderNames.Id, watcher.Id),
