@@ -374,7 +374,8 @@ internal sealed class BrokerSession : IConnectionHandler
             throw new BrokerRefusal($"Subscription id '{id}' is already in use on this connection.");
         }
 
-        var subscription = new Subscription(this, id, destination, mode, prefetch, isQueue ? _router.Queue(destination) : null);
+        var queue = isQueue ? _router.Queue(destination) : IsTrue(frame, "durable") ? _router.Durables.Attach(id, destination) : null;
+        var subscription = new Subscription(this, id, destination, mode, prefetch, queue);
         _subscriptions.Add(id, subscription);
         _router.Subscribe(subscription);
     }
@@ -382,12 +383,22 @@ internal sealed class BrokerSession : IConnectionHandler
     private void OnUnsubscribe(Frame frame)
     {
         var id = Version == StompVersion.V10 ? frame.Headers[StompHeaderNames.Id] ?? Required(frame, StompHeaderNames.Destination) : Required(frame, StompHeaderNames.Id);
-        if (!_subscriptions.Remove(id, out var subscription))
+        var removesDurable = IsTrue(frame, "durable");
+        if (_subscriptions.Remove(id, out var subscription))
+        {
+            _router.Unsubscribe(subscription);
+        }
+        else if (!removesDurable)
         {
             throw new BrokerRefusal($"No subscription '{id}' on this connection.");
         }
 
-        _router.Unsubscribe(subscription);
+        // durable:true removes the durable subscription of that name too, whether this connection consumes from it or
+        // not (RabbitMQ insists that it does, ActiveMQ that it does not; neither matters here). A queue has none.
+        if (removesDurable && (subscription is null || !Router.IsQueue(subscription.Destination)))
+        {
+            _router.Durables.Remove(id, mayBeAbsent: subscription is not null);
+        }
     }
 
     private void OnAcknowledge(Frame frame)
@@ -549,6 +560,8 @@ internal sealed class BrokerSession : IConnectionHandler
         _transactions.TryGetValue(id, out var operations)
             ? operations
             : throw new BrokerRefusal($"{frame.Command.ToWire()} names transaction '{id}', which is not open on this connection.");
+
+    private static bool IsTrue(Frame frame, string header) => string.Equals(frame.Headers[header], "true", StringComparison.OrdinalIgnoreCase);
 
     private static string Required(Frame frame, string header) =>
         frame.Headers[header] is { Length: > 0 } value

@@ -20,11 +20,15 @@ internal sealed class StoredMessage(string id, string destination, KeyValuePair<
 
     /// <summary>Set once the message has been delivered and came back.</summary>
     public bool Redelivered { get; set; }
+
+    /// <summary>The same message for one more queue (a durable subscription's): each queue marks its own redeliveries.</summary>
+    public StoredMessage Copy() => new(Id, Destination, PassThrough, Body, ContentLength);
 }
 
-/// <summary>A queue: messages waiting for a consumer, and its consumers in round-robin order.</summary>
+/// <summary>A queue (or a durable topic subscription's): messages waiting for a consumer, and its consumers in round-robin order.</summary>
 internal sealed class QueueState(string destination)
 {
+    /// <summary>The queue's destination; for a durable subscription, its topic.</summary>
     public string Destination { get; } = destination;
 
     public LinkedList<StoredMessage> Pending { get; } = new();
@@ -52,7 +56,7 @@ internal sealed class Subscription(BrokerSession session, string id, string dest
     /// <summary>Most unacknowledged messages at once in a client ack mode (<c>prefetch-count</c>); 0 for no limit.</summary>
     public int Prefetch { get; } = prefetch;
 
-    /// <summary>The queue, for a queue subscription; null for a topic.</summary>
+    /// <summary>The queue, for a queue subscription or a durable topic subscription; null for a plain topic subscription.</summary>
     public QueueState? Queue { get; } = queue;
 
     /// <summary>Deliveries not yet acknowledged, oldest first (ack modes client and client-individual only).</summary>
@@ -122,6 +126,9 @@ internal sealed class Router(int maxPendingPerQueue, Action<BrokerEvent> publish
 
     public int SubscriptionCount { get; private set; }
 
+    /// <summary>The durable topic subscriptions, which <see cref="Publish"/> feeds with every message of their topic.</summary>
+    public DurableTopics Durables { get; } = new();
+
     /// <summary>Refuses a destination that names neither a queue nor a topic.</summary>
     public static bool IsQueue(string destination)
     {
@@ -154,13 +161,17 @@ internal sealed class Router(int maxPendingPerQueue, Action<BrokerEvent> publish
     /// <summary>Throws <see cref="BrokerRefusal"/> if <paramref name="count"/> more messages would overfill the queue of <paramref name="destination"/>.</summary>
     public void CheckRoom(string destination, int count)
     {
-        if (IsQueue(destination) && _queues.TryGetValue(destination, out var queue) && queue.Pending.Count + count > maxPendingPerQueue)
+        if (!IsQueue(destination))
+        {
+            Durables.CheckRoom(destination, count, maxPendingPerQueue);
+        }
+        else if (_queues.TryGetValue(destination, out var queue) && queue.Pending.Count + count > maxPendingPerQueue)
         {
             throw new BrokerRefusal($"Queue '{destination}' is full: {queue.Pending.Count} messages wait for a consumer (the limit is {maxPendingPerQueue}).");
         }
     }
 
-    /// <summary>Routes a message: to one consumer of its queue, or to every subscriber of its topic.</summary>
+    /// <summary>Routes a message: to one consumer of its queue, or to every subscriber of its topic and every durable subscription of it.</summary>
     public void Publish(StoredMessage message)
     {
         if (IsQueue(message.Destination))
@@ -169,12 +180,17 @@ internal sealed class Router(int maxPendingPerQueue, Action<BrokerEvent> publish
             queue.Pending.AddLast(message);
             Pump(queue);
         }
-        else if (_topics.TryGetValue(message.Destination, out var subscribers))
+        else
         {
-            foreach (var subscriber in subscribers)
+            if (_topics.TryGetValue(message.Destination, out var subscribers))
             {
-                subscriber.Session.Deliver(subscriber, message);
+                foreach (var subscriber in subscribers)
+                {
+                    subscriber.Session.Deliver(subscriber, message);
+                }
             }
+
+            Durables.Publish(message);
         }
     }
 

@@ -20,10 +20,13 @@ namespace Rx.Stomp.Broker;
 /// a consumer takes it; a message delivered in ack mode <c>client</c> or <c>client-individual</c> goes back to the
 /// head of its queue, marked <c>redelivered:true</c>, when it is NACKed (unless <c>requeue:false</c>), or when its
 /// subscription or connection ends before the ACK. <c>/topic/&lt;name&gt;</c> hands each message to every current
-/// subscriber and keeps nothing. Any other destination is refused.</para>
+/// subscriber and keeps nothing, but for its durable subscriptions: a SUBSCRIBE with <c>durable:true</c> (RabbitMQ's
+/// spelling) makes one named by its <c>id</c>, a queue of its own that keeps a copy of every message of the topic while
+/// its client is away, until an UNSUBSCRIBE with <c>durable:true</c> and that id removes it (attached or not; refused
+/// while another connection consumes from it). Any other destination is refused.</para>
 /// <para>Ack modes: <c>auto</c>; <c>client</c>, where ACK and NACK are cumulative over the subscription; and
 /// <c>client-individual</c>. A <c>prefetch-count</c> header on SUBSCRIBE caps the unacknowledged messages of a queue
-/// subscription. ACK/NACK name a message by <c>id</c> (the MESSAGE's <c>ack</c> header) in 1.2, by
+/// or durable subscription. ACK/NACK name a message by <c>id</c> (the MESSAGE's <c>ack</c> header) in 1.2, by
 /// <c>message-id</c> and <c>subscription</c> in 1.1, and by <c>message-id</c> in 1.0.</para>
 /// <para>Transactions: SEND, ACK and NACK with a <c>transaction</c> header take effect at COMMIT, in order; ABORT or
 /// the end of the connection discards them. A MESSAGE carries the SEND's headers (but <c>receipt</c> and
@@ -132,6 +135,19 @@ public sealed class StompBroker : IAsyncDisposable
             {
                 return _router.QueueNames();
             }
+        }
+    }
+
+    /// <summary>
+    /// A snapshot of the durable topic subscription <paramref name="name"/> (its <see cref="BrokerQueueInfo.Destination"/>
+    /// is the topic, its <see cref="BrokerQueueInfo.Pending"/> what it keeps for its client), or null when there is none.
+    /// </summary>
+    public BrokerQueueInfo? GetDurableSubscription(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_router.Gate)
+        {
+            return _router.Durables.Describe(name);
         }
     }
 

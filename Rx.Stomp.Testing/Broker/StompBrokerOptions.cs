@@ -43,8 +43,8 @@ public sealed record StompBrokerOptions
     public FrameLimits Limits { get; init; } = FrameLimits.Default;
 
     /// <summary>
-    /// Most messages a queue holds undelivered (waiting for a consumer); a SEND beyond it gets an ERROR and the
-    /// connection is closed. Delivered but unacknowledged messages do not count.
+    /// Most messages a queue, or a durable topic subscription, holds undelivered (waiting for a consumer); a SEND beyond
+    /// it gets an ERROR and the connection is closed. Delivered but unacknowledged messages do not count.
     /// </summary>
     public int MaxPendingPerQueue { get; init; } = 1_000_000;
 

@@ -1,14 +1,15 @@
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Listeners;
+using Rx.Stomp.Testing;
 
 namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>
-/// An ActiveMQ durable topic subscription (<c>activemq.subscriptionName</c> on SUBSCRIBE, a <c>client-id</c> on
-/// CONNECT) removed as stomp.py users remove it: UNSUBSCRIBE with the same header, awaited through its RECEIPT.
-/// ActiveMQ removes a durable subscription only while nobody consumes from it, so the watch ends first (a plain
-/// UNSUBSCRIBE, which keeps the subscription), then the UNSUBSCRIBE with the header removes it. Whether it is gone is
+/// A durable watch on ActiveMQ is its durable topic subscription (<c>activemq.subscriptionName</c> on SUBSCRIBE, the
+/// <see cref="StompClientOptions.ClientId"/> as <c>client-id</c> on CONNECT). ActiveMQ removes one only while nobody
+/// consumes from it, so <see cref="StompClient.RemoveDurableSubscriptionAsync"/> ends a live watch first (a plain
+/// UNSUBSCRIBE, which keeps the subscription), then removes it with an UNSUBSCRIBE naming it. Whether it is gone is
 /// seen the way a user sees it: a message sent while away waits for a kept subscription, and not for a removed one.
 /// </summary>
 [TestFixture]
@@ -17,21 +18,20 @@ public sealed class ActiveMqDurableSubscriptionTests() : BrokerTest(Broker.Activ
     private static readonly SendOptions Persistent = new() { Receipt = true, Headers = [new("persistent", "true")] };
 
     [Test]
-    public async Task A_durable_subscription_is_removed_by_UNSUBSCRIBE_with_its_activemq_subscriptionName()
+    public async Task A_durable_subscription_is_kept_while_no_watch_consumes_and_RemoveDurableSubscriptionAsync_removes_it_while_one_does()
     {
-        var (client, topic, durable, name) = await DurableAsync();
+        var (client, topic, durable, name, sent) = await DurableAsync();
         try
         {
             await SubscribedAsync(client, topic, durable);
 
             // Ended with a plain UNSUBSCRIBE: ActiveMQ keeps the subscription, and keeps what is sent meanwhile for it.
-            await Within(client.UnsubscribeAsync(durable.Id!), "the RECEIPT of UNSUBSCRIBE");
+            await Within(client.UnsubscribeAsync(name), "the RECEIPT of UNSUBSCRIBE");
             await Within(client.SendAsync(topic, "while away", Persistent), "the RECEIPT of SEND");
             var back = await SubscribedAsync(client, topic, durable);
             Assert.That(Bodies(await back.TakeAsync(1, Timeout)), Is.EqualTo(new[] { "while away" }));
 
-            await Within(client.UnsubscribeAsync(durable.Id!), "the RECEIPT of UNSUBSCRIBE");
-            await Within(client.UnsubscribeAsync(durable.Id!, name), "the RECEIPT of UNSUBSCRIBE with activemq.subscriptionName");
+            await Within(client.RemoveDurableSubscriptionAsync(topic, name), "RemoveDurableSubscriptionAsync");
 
             // Removed: nothing waits for it any more. Subscribing again makes a new, empty one, where the marker comes first.
             await Within(client.SendAsync(topic, "while gone", Persistent), "the RECEIPT of SEND");
@@ -41,36 +41,49 @@ public sealed class ActiveMqDurableSubscriptionTests() : BrokerTest(Broker.Activ
         }
         finally
         {
-            await RemoveAsync(client, durable.Id!, name);
+            await RemoveAsync(client, topic, name);
         }
+
+        var connect = sent.Items.First(f => f.Command == StompCommand.Connect);
+        var subscribe = sent.Items.First(f => f.Command == StompCommand.Subscribe);
+        Assert.That((connect.Headers["client-id"], subscribe.Headers["activemq.subscriptionName"]), Is.EqualTo((name, name)));
     }
 
     [Test]
-    public async Task ActiveMQ_refuses_to_remove_a_durable_subscription_in_use_and_UnsubscribeAsync_says_so()
+    public async Task ActiveMQ_refuses_to_remove_a_durable_subscription_in_use_so_RemoveDurableSubscriptionAsync_ends_the_watch_first()
     {
-        var (client, topic, durable, name) = await DurableAsync();
+        var (client, topic, durable, name, _) = await DurableAsync();
         try
         {
             await SubscribedAsync(client, topic, durable);
+            var ended = client.WatchStates.WhenAsync(s => s.Id == name && s.IsFinal);
 
-            var refused = Assert.ThrowsAsync<StompErrorException>(() => client.UnsubscribeAsync(durable.Id!, name).WaitAsync(Timeout));
-
+            // By hand, under another id: the live watch is left alone, and ActiveMQ refuses.
+            var byHand = new Frame(StompCommand.Unsubscribe, StompHeaders.Create(("id", "by-hand"), ("activemq.subscriptionName", name)));
+            var refused = Assert.ThrowsAsync<StompErrorException>(() => client.SendFrameAsync(byHand, receipt: true).WaitAsync(Timeout));
             Assert.That(refused!.BrokerMessage, Does.Contain("in use"));
+
+            await Within(client.RemoveDurableSubscriptionAsync(topic, name), "RemoveDurableSubscriptionAsync");
+            Assert.That((await Within(ended, "the end of the watch")).Kind, Is.EqualTo(WatchStateKind.Unsubscribed));
         }
         finally
         {
-            // The watch has ended; ActiveMQ still has its consumer, which a plain UNSUBSCRIBE of the id removes.
-            await RemoveAsync(client, durable.Id!, name);
+            await RemoveAsync(client, topic, name);
         }
     }
 
-    /// <summary>A client with a <c>client-id</c> of its own, a topic, durable subscription options for it, and the header that names it.</summary>
-    private async Task<(StompClient Client, string Topic, SubscribeOptions Durable, StompHeaders Name)> DurableAsync()
+    /// <summary>
+    /// A client with a client id of its own, connected; a topic, and durable subscription options for it, with their
+    /// name; and every frame the client sent, CONNECT included.
+    /// </summary>
+    private async Task<(StompClient Client, string Topic, SubscribeOptions Durable, string Name, Recorder<Frame> Sent)> DurableAsync()
     {
         var tag = Guid.NewGuid().ToString("N");
-        var client = await ConnectAsync(o => o with { ConnectHeaders = [new("client-id", "rxstomp-test-" + tag)] });
-        StompHeaders name = [new("activemq.subscriptionName", "rxstomp-test-" + tag)];
-        return (client, "/topic/rxstomp-test-durable-" + tag, new SubscribeOptions { Id = "durable-" + tag, Headers = name }, name);
+        var name = "rxstomp-test-" + tag;
+        var client = NewClient(o => o with { ClientId = name });
+        var sent = Record(client.Sent);
+        await Within(client.ConnectAsync(), "CONNECTED");
+        return (client, "/topic/rxstomp-test-durable-" + tag, new SubscribeOptions { Durable = new(name) }, name, sent);
     }
 
     /// <summary>A watch of <paramref name="topic"/>, recorded from the moment the broker confirmed its SUBSCRIBE.</summary>
@@ -83,21 +96,18 @@ public sealed class ActiveMqDurableSubscriptionTests() : BrokerTest(Broker.Activ
     }
 
     /// <summary>
-    /// Leaves no durable subscription behind on the shared broker, whatever the test did: stops consuming, then removes
-    /// it. Best effort: a refusal (nothing left to remove) is the test's business, not the clean-up's.
+    /// Leaves no durable subscription behind on the shared broker, whatever the test did. Best effort: a refusal
+    /// (nothing left to remove) is the test's business, not the clean-up's.
     /// </summary>
-    private static async Task RemoveAsync(StompClient client, string id, StompHeaders name)
+    private static async Task RemoveAsync(StompClient client, string topic, string name)
     {
-        foreach (var headers in new[] { StompHeaders.Empty, name })
+        try
         {
-            try
-            {
-                await client.UnsubscribeAsync(id, headers).WaitAsync(Timeout);
-            }
-            catch (Exception e) when (e is StompException or TimeoutException)
-            {
-                TestContext.Out.WriteLine($"clean-up: {e.Message}");
-            }
+            await client.RemoveDurableSubscriptionAsync(topic, name).WaitAsync(Timeout);
+        }
+        catch (Exception e) when (e is StompException or TimeoutException)
+        {
+            TestContext.Out.WriteLine($"clean-up: {e.Message}");
         }
     }
 }

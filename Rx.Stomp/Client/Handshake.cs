@@ -30,6 +30,11 @@ public static class Handshake
             headers.Add(new(StompHeaderNames.HeartBeat, options.Heartbeat.ToHeader()));
         }
 
+        if (options.ClientId is not null && !options.ConnectHeaders.Contains(BrokerHeaderNames.ClientId))
+        {
+            headers.Add(new(BrokerHeaderNames.ClientId, options.ClientId));
+        }
+
         headers.AddRange(options.ConnectHeaders.Where(h => h.Key != StompHeaderNames.Receipt));
         return new Frame(options.UseStompCommand ? StompCommand.Stomp : StompCommand.Connect, StompHeaders.Create(headers));
     }

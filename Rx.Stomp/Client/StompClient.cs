@@ -182,10 +182,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// subscription (the broker cancelled it), ends that subscription with <c>OnError</c>, and so does the client
     /// giving up reconnecting.
     /// </summary>
+    /// <exception cref="ArgumentException">The options cannot work (a <see cref="SubscribeOptions.Prefetch"/> under 1, a durable watch with another id…).</exception>
     public IObservable<StompMessage> Watch(string destination, SubscribeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return Delivered(new WatchObservable(this, destination, options ?? new SubscribeOptions()));
+        return Delivered(new WatchObservable(this, destination, options?.Validate() ?? new SubscribeOptions()));
     }
 
     /// <summary>
@@ -193,10 +194,11 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// leaving sends UNSUBSCRIBE. A subscriber coming after that, or after the shared subscription ended (refused,
     /// cancelled, the client gave up), starts a new one: unlike <c>Publish().RefCount()</c>, an end is not for good.
     /// </summary>
+    /// <exception cref="ArgumentException">The options cannot work, as for <see cref="Watch"/>.</exception>
     public IObservable<StompMessage> SharedWatch(string destination, SubscribeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        var watch = new SerializedDelivery<StompMessage>(new WatchObservable(this, destination, options ?? new SubscribeOptions()), _errors.ReportObserverFault);
+        var watch = new SerializedDelivery<StompMessage>(new WatchObservable(this, destination, options?.Validate() ?? new SubscribeOptions()), _errors.ReportObserverFault);
         return Delivered(new SharedWatch(watch, _errors.ReportObserverFault));
     }
 
@@ -214,6 +216,24 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(id);
         ThrowIfDisposed();
         return _watches.UnsubscribeAsync(id, headers, receipt, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the durable subscription <paramref name="name"/> of <paramref name="destination"/> (see
+    /// <see cref="SubscribeOptions.Durable"/>) from the broker, as the connected broker wants it; what the broker kept
+    /// for it is dropped, and nothing more is kept. A live watch of it ends first (its observer completes). Completes
+    /// at the broker's RECEIPT. On RabbitMQ (and a broker not recognised) the subscription is attached for a moment,
+    /// since RabbitMQ removes only a subscription of the connection that asks: with a window of one message, so at
+    /// most one of the messages being dropped may show on <see cref="Messages"/>.
+    /// </summary>
+    /// <exception cref="StompConnectionException">Not connected, or the connection was lost before the RECEIPT.</exception>
+    /// <exception cref="StompErrorException">The broker refused (ActiveMQ: no such subscription; the embedded broker: none, or another connection consumes from it).</exception>
+    public Task RemoveDurableSubscriptionAsync(string destination, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ThrowIfDisposed();
+        return DurableRemoval.RemoveAsync(_watches, _supervisor, destination, name, cancellationToken);
     }
 
     /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>

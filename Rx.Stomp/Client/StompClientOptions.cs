@@ -41,7 +41,15 @@ public sealed record StompClientOptions
     /// <summary>Open with the STOMP command instead of CONNECT (1.1 and later servers only).</summary>
     public bool UseStompCommand { get; init; }
 
-    /// <summary>Extra headers for CONNECT, e.g. ActiveMQ's <c>client-id</c>.</summary>
+    /// <summary>
+    /// The <c>client-id</c> header of CONNECT, or <see langword="null"/> to send none: ActiveMQ and Artemis keep a
+    /// durable subscription (<see cref="SubscribeOptions.Durable"/>) under it and its name, so it must be the same on
+    /// every run, and ActiveMQ refuses a second connection with the same one. A <c>client-id</c> in
+    /// <see cref="ConnectHeaders"/> is sent instead.
+    /// </summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Extra headers for CONNECT.</summary>
     public StompHeaders ConnectHeaders { get; init; } = StompHeaders.Empty;
 
     /// <summary>
@@ -170,6 +178,11 @@ public sealed record StompClientOptions
             }
         }
 
+        if (ClientId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(ClientId, nameof(ClientId));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(OfflineQueueLimit, 0, nameof(OfflineQueueLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingReceipts, 1, nameof(MaxPendingReceipts));
         ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
@@ -191,6 +204,11 @@ public sealed record StompClientOptions
         builder.Append(", Login = ").Append(Login ?? "(none)");
         builder.Append(", Passcode = ").Append(Passcode is null ? "(none)" : Redaction.Mask);
         builder.Append(", VirtualHost = ").Append(VirtualHost);
+        if (ClientId is not null)
+        {
+            builder.Append(", ClientId = ").Append(ClientId);
+        }
+
         builder.Append(", AcceptVersions = ").AppendJoin(",", AcceptVersions.Select(v => v.ToWire()));
         builder.Append(", Heartbeat = ").Append(Heartbeat);
         if (Endpoints.Any(e => e.Kind.UsesTls()))

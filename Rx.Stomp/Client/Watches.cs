@@ -37,7 +37,7 @@ internal sealed class Watches
     /// <summary>Registers a watch and sends its SUBSCRIBE if connected (else the next connection does); never throws.</summary>
     public IDisposable Add(string destination, SubscribeOptions options, IObserver<StompMessage> observer)
     {
-        var watcher = new Watcher(options.Id ?? _ids.Next("sub"), destination, options, observer);
+        var watcher = new Watcher(options.IdOr(() => _ids.Next("sub")), destination, options, observer);
         if (!_watchers.TryAdd(watcher.Id, watcher))
         {
             observer.OnError(new ArgumentException($"Subscription id '{watcher.Id}' is already in use on this client.", nameof(options)));
@@ -73,6 +73,9 @@ internal sealed class Watches
             }
         }
     }
+
+    /// <summary>Whether a watch with subscription id <paramref name="id"/> is live.</summary>
+    public bool IsLive(string id) => _watchers.ContainsKey(id);
 
     /// <summary>The connection was lost: subscribed watches are to be subscribed again.</summary>
     public void Lost() => States.Lost();
@@ -131,15 +134,13 @@ internal sealed class Watches
         var sent = false;
         try
         {
+            var given = watcher.Options.HeadersFactory is { } factory ? watcher.Options.Headers.Concat(factory()) : watcher.Options.Headers;
+            // The typed options as this connection's broker spells them: a failover may have reached another kind.
+            var mapped = SubscriptionHeaders.ForSubscribe(session.Server, watcher.Id, watcher.Options, SubscriptionHeaders.ClientId(_options), given, _log);
             var headers = StompHeaders.Create(
                 (StompHeaderNames.Destination, watcher.Destination),
                 (StompHeaderNames.Id, watcher.Id),
-                (StompHeaderNames.Ack, watcher.Options.Ack.ToWire())).Concat(watcher.Options.Headers);
-            if (watcher.Options.HeadersFactory is { } factory)
-            {
-                headers = headers.Concat(factory());
-            }
-
+                (StompHeaderNames.Ack, watcher.Options.Ack.ToWire())).Concat(given).Concat(mapped);
             var frame = new Frame(StompCommand.Subscribe, headers);
             if (!watcher.Options.Receipt)
             {
@@ -283,7 +284,7 @@ internal sealed class Watches
     }
 
     /// <summary>UNSUBSCRIBE <paramref name="id"/> (with the destination too on STOMP 1.0), then <paramref name="headers"/>.</summary>
-    private static Frame UnsubscribeFrame(Session session, string id, string? destination, StompHeaders headers)
+    public static Frame UnsubscribeFrame(Session session, string id, string? destination, StompHeaders headers)
     {
         var frame = StompHeaders.Create((StompHeaderNames.Id, id));
         if (session.Version == StompVersion.V10 && destination is not null)

@@ -48,4 +48,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Debug, "The frames an ERROR left in doubt could not be settled ({Reason}); each ends with its own timeout or with the connection")]
     public static partial void ProbeUnanswered(ILogger logger, string reason);
+
+    [LoggerMessage(40, LogLevel.Warning, "Prefetch {Prefetch} of subscription {Id} is not sent to {Server}: Artemis counts its window (consumer-window-size) in bytes, so only a prefetch of 1 has an equivalent; the broker's own window applies")]
+    public static partial void PrefetchNotMapped(ILogger logger, int prefetch, string id, string? server);
 }
