@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Tracing;
 using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Benchmarks;
@@ -38,7 +39,7 @@ public class TracingBenchmarks
         {
             _listener = new ActivityListener
             {
-                ShouldListenTo = source => source.Name == "Rx.Stomp",
+                ShouldListenTo = source => source.Name == StompTracing.ActivitySourceName,
                 Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             };
             ActivitySource.AddActivityListener(_listener);
@@ -53,7 +54,7 @@ public class TracingBenchmarks
         _watch = _receiver.Watch("/queue/bench", new SubscribeOptions { Id = "sub-1" }).Subscribe(_ => _delivered++);
         _frames = Enumerable.Range(0, Operations)
             .Select(i => WireFrames.Message(StompVersion.V12, 128, i))
-            .Select(m => new Frame(m.Command, m.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), m.Body))
+            .Select(m => new Frame(m.Command, m.Headers.Add(TraceHeaders.TraceParent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), m.Body))
             .ToArray();
     }
 
