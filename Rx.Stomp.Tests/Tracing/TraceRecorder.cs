@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Diagnostics;
-using System.Reactive.Subjects;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Rx.Stomp.Tracing;
@@ -40,61 +38,5 @@ internal sealed class TraceRecorder : IDisposable
     {
         _provider.Dispose();
         _exported.Dispose();
-    }
-
-    /// <summary>What the in-memory exporter adds to, read by the test while the client's threads export.</summary>
-    private sealed class ExportedSpans : ICollection<Activity>, IDisposable
-    {
-        private readonly List<Activity> _spans = [];
-        private readonly ReplaySubject<Activity> _ended = new();
-
-        public IObservable<Activity> Ended => _ended;
-
-        public int Count => Snapshot().Count;
-
-        public bool IsReadOnly => false;
-
-        public IReadOnlyList<Activity> Snapshot()
-        {
-            lock (_spans)
-            {
-                return [.. _spans];
-            }
-        }
-
-        public void Add(Activity item)
-        {
-            lock (_spans)
-            {
-                _spans.Add(item);
-                _ended.OnNext(item);
-            }
-        }
-
-        public void Clear()
-        {
-            lock (_spans)
-            {
-                _spans.Clear();
-            }
-        }
-
-        public bool Contains(Activity item) => Snapshot().Contains(item);
-
-        public void CopyTo(Activity[] array, int arrayIndex) => Snapshot().ToList().CopyTo(array, arrayIndex);
-
-        public bool Remove(Activity item)
-        {
-            lock (_spans)
-            {
-                return _spans.Remove(item);
-            }
-        }
-
-        public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public void Dispose() => _ended.Dispose();
     }
 }
