@@ -100,8 +100,8 @@ public static class StompRequests
 
     /// <summary>
     /// Serves requests sent to <paramref name="destination"/>: each message, one at a time in arrival order, goes to
-    /// <paramref name="handler"/>, and its reply is sent to the message's <c>reply-to</c> (a message without one is
-    /// handled and not answered). With an ack mode other than auto, the request is acknowledged once its reply was
+    /// <paramref name="handler"/> (in the context of its own delivery: traced, in its requester's trace), and its
+    /// reply is sent to the message's <c>reply-to</c> (a message without one is handled and not answered). With an ack mode other than auto, the request is acknowledged once its reply was
     /// sent, so a failed handler leaves it to the broker to redeliver. The observable emits each request answered;
     /// an exception from the handler or the reply ends it with <c>OnError</c> (compose <c>Retry()</c> to serve on,
     /// which subscribes again). To know when the broker has the subscription, so that requests sent from then on are
@@ -115,8 +115,8 @@ public static class StompRequests
         return client.Watch(destination, options)
             .Select(request =>
             {
-                // Concat starts a request that came while another was served once that one ends, in that one's
-                // context: the context of the request's own delivery (its process span, its trace) is taken now.
+                // A request that arrives while another is served is started by Concat when that one ends, in that
+                // one's context: the context of its own delivery (its process span, its trace) is captured here.
                 var delivery = ExecutionContext.Capture();
                 return Observable.FromAsync(cancellationToken => RunIn(delivery, () => ServeAsync(request, handler, ack, cancellationToken)));
             })

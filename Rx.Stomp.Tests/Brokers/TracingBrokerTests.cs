@@ -4,13 +4,10 @@ using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
 using Rx.Stomp.Requests;
-using Rx.Stomp.Tests.Brokers;
 using Rx.Stomp.Tests.Support;
+using Rx.Stomp.Tests.Tracing;
 
-namespace Rx.Stomp.Tests.Tracing;
-
-// Inside the namespace: Rx.Stomp.Broker, the embedded broker's namespace, would win otherwise.
-using Broker = Rx.Stomp.Tests.Brokers.Broker;
+namespace Rx.Stomp.Tests.Brokers;
 
 /// <summary>
 /// Traces through each broker (RabbitMQ, ActiveMQ, the embedded one): the broker carries the SEND's trace headers
