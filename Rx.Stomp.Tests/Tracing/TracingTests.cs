@@ -145,6 +145,32 @@ public class TracingTests
     }
 
     [Test]
+    public async Task A_message_without_a_trace_context_starts_a_trace_of_its_own()
+    {
+        using var traces = new TraceRecorder();
+        await using var broker = await StompBroker.StartAsync();
+        StompClient consumer;
+        ActivityTraceId startupTrace;
+        // The connection's reader inherits the context it was opened in: here a span long ended when messages come.
+        using (var startup = TraceRecorder.Tests.StartActivity("startup"))
+        {
+            startupTrace = startup!.TraceId;
+            consumer = await Embedded.ConnectAsync(broker);
+        }
+
+        await using (consumer)
+        {
+            await using var raw = await RawClient.ConnectAsync(broker.Endpoint);
+            await raw.SendAsync(StompCommand.Send, "untraced", ("destination", "/queue/untraced-producer"));
+
+            await ReceiveAsync(consumer, "/queue/untraced-producer");
+            var process = await traces.SpanAsync("process /queue/untraced-producer");
+            Assert.That(process.ParentSpanId, Is.EqualTo(default(ActivitySpanId)), "a root");
+            Assert.That(process.TraceId, Is.Not.EqualTo(startupTrace));
+        }
+    }
+
+    [Test]
     public async Task A_send_that_fails_ends_its_span_with_the_error()
     {
         using var traces = new TraceRecorder();
