@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Stomp.Diagnostics;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
+using Rx.Stomp.Tracing;
 
 namespace Rx.Stomp.Client;
 
@@ -82,8 +83,15 @@ internal sealed class Dispatcher
                 break;
             case StompCommand.Message:
                 var message = new StompMessage(_client, _hooks.BeforeMessage is { } hook ? Intercept(hook, frame) : frame, session);
-                _watches.Deliver(message);
-                _messages.OnNext(message);
+                if (StompTracing.IsOn)
+                {
+                    DeliverTraced(message, session);
+                }
+                else
+                {
+                    Deliver(message);
+                }
+
                 break;
             case StompCommand.Receipt:
                 _receipts.OnNext(new Receipt(frame.Headers[StompHeaderNames.ReceiptId] ?? "", frame));
@@ -100,6 +108,20 @@ internal sealed class Dispatcher
                 _errors.Report(new StompError(StompErrorKind.ErrorFrame, error, frame));
                 break;
         }
+    }
+
+    /// <summary>Hands a MESSAGE to its watch, then to <see cref="Messages"/>.</summary>
+    private void Deliver(StompMessage message)
+    {
+        _watches.Deliver(message);
+        _messages.OnNext(message);
+    }
+
+    /// <summary>Delivers inside the message's process span: the observers run in the producer's trace.</summary>
+    private void DeliverTraced(StompMessage message, Session session)
+    {
+        using var activity = ProcessTracing.Start(message, session.Endpoint);
+        Deliver(message);
     }
 
     private Frame Intercept(Func<Frame, Frame> hook, Frame frame)

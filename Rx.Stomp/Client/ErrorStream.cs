@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Rx.Stomp.Diagnostics;
 using Rx.Stomp.Reactive;
+using Rx.Stomp.Tracing;
 
 namespace Rx.Stomp.Client;
 
@@ -30,6 +31,7 @@ internal sealed class ErrorStream
     /// <summary>An observer of another stream threw: logged and reported; the stream goes on.</summary>
     public void ReportObserverFault(Exception e)
     {
+        StompTracing.ObserverFailed(e);
         Log.ObserverFault(_log, e);
         Report(StompErrorKind.Observer, e);
     }

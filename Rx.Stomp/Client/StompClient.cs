@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
 using Rx.Stomp.Diagnostics;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
+using Rx.Stomp.Tracing;
 using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Client;
@@ -239,12 +241,18 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <summary>Sends <paramref name="body"/> to <paramref name="destination"/>.</summary>
     /// <exception cref="StompConnectionException">Not connected, or the connection was lost before the receipt.</exception>
     /// <exception cref="StompErrorException">The broker refused the frame (only seen with a receipt).</exception>
-    public Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options = null, CancellationToken cancellationToken = default)
+    public Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options = null, CancellationToken cancellationToken = default) =>
+        SendAsync(destination, body, options, parent: default, cancellationToken);
+
+    /// <summary>As the public <c>SendAsync</c>, in the trace of <paramref name="parent"/> when it is set (see <see cref="SendTracing"/>).</summary>
+    internal Task SendAsync(string destination, ReadOnlyMemory<byte> body, SendOptions? options, ActivityContext parent, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ThrowIfDisposed();
         options ??= SendOptions.Default;
-        return _outbox.SendAsync(BuildSend(destination, body, options, transaction: null), options.Receipt, options.ContentLength, cancellationToken);
+        return SendTracing.SendAsync(BuildSend(destination, body, options, transaction: null), _supervisor.Current?.Endpoint, parent,
+            (Outbox: _outbox, Options: options, Cancellation: cancellationToken),
+            static (s, frame) => s.Outbox.SendAsync(frame, s.Options.Receipt, s.Options.ContentLength, s.Cancellation));
     }
 
     /// <summary>Sends <paramref name="text"/>, encoded with <see cref="StompClientOptions.TextEncoding"/>, to <paramref name="destination"/>.</summary>

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Tracing;
 
 namespace Rx.Stomp.Client;
 
@@ -44,6 +46,15 @@ public sealed class StompMessage
 
     /// <summary>Whether the broker marked this message as delivered before (RabbitMQ and ActiveMQ set <c>redelivered</c>).</summary>
     public bool Redelivered => string.Equals(Frame.Headers[StompHeaderNames.Redelivered], "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The trace context the producer sent along (W3C <c>traceparent</c> and <c>tracestate</c>, read by
+    /// <see cref="DistributedContextPropagator.Current"/>), or <see langword="default"/> when the message carries none
+    /// or a malformed one. It is the parent of the message's <c>process</c> span (see <see cref="StompTracing"/>); a
+    /// handler that runs where that span is not <see cref="Activity.Current"/> (on a thread that did not bring the
+    /// delivery's context along) can start its own spans from it.
+    /// </summary>
+    public ActivityContext TraceContext => TraceHeaders.Extract(Frame.Headers);
 
     /// <summary>The version of the connection that delivered the message; it decides the ACK headers.</summary>
     public StompVersion Version { get; }

@@ -1,4 +1,5 @@
 using Rx.Stomp.Frames;
+using Rx.Stomp.Tracing;
 
 namespace Rx.Stomp.Client;
 
@@ -44,7 +45,9 @@ public sealed class StompTransaction : IAsyncDisposable
     {
         ThrowIfEnded();
         options ??= SendOptions.Default;
-        return SendAsync(_client.BuildSend(destination, body, options, Id), options.Receipt, options.ContentLength, cancellationToken);
+        return SendTracing.SendAsync(_client.BuildSend(destination, body, options, Id), _session.Endpoint, parent: default,
+            (Transaction: this, Options: options, Cancellation: cancellationToken),
+            static (s, frame) => s.Transaction.SendAsync(frame, s.Options.Receipt, s.Options.ContentLength, s.Cancellation));
     }
 
     /// <summary>Sends text within the transaction.</summary>

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reactive.Linq;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Linq;
 using Rx.Stomp.Reactive;
+using Rx.Stomp.Tracing;
 
 namespace Rx.Stomp.Requests;
 
@@ -82,13 +84,24 @@ public static class StompRequests
             options = options with { Headers = options.Headers.Set(StompHeaderNames.CorrelationId, correlationId) };
         }
 
-        return request.Client.SendAsync(replyTo, body, options, cancellationToken);
+        return request.Client.SendAsync(replyTo, body, options, StompTracing.IsOn ? ReplyParent(request) : default, cancellationToken);
+    }
+
+    /// <summary>
+    /// Where a reply's send span hangs: under the current activity when it is in the request's trace (the request's
+    /// process span, or a span of the handler's); else, for a handler on a thread that did not bring the delivery's
+    /// context along, under the request's own context, so that the reply stays in the requester's trace.
+    /// </summary>
+    private static ActivityContext ReplyParent(StompMessage request)
+    {
+        var requester = request.TraceContext;
+        return requester == default || Activity.Current?.TraceId == requester.TraceId ? default : requester;
     }
 
     /// <summary>
     /// Serves requests sent to <paramref name="destination"/>: each message, one at a time in arrival order, goes to
-    /// <paramref name="handler"/>, and its reply is sent to the message's <c>reply-to</c> (a message without one is
-    /// handled and not answered). With an ack mode other than auto, the request is acknowledged once its reply was
+    /// <paramref name="handler"/> (in the context of its own delivery: traced, in its requester's trace), and its
+    /// reply is sent to the message's <c>reply-to</c> (a message without one is handled and not answered). With an ack mode other than auto, the request is acknowledged once its reply was
     /// sent, so a failed handler leaves it to the broker to redeliver. The observable emits each request answered;
     /// an exception from the handler or the reply ends it with <c>OnError</c> (compose <c>Retry()</c> to serve on,
     /// which subscribes again). To know when the broker has the subscription, so that requests sent from then on are
@@ -100,21 +113,42 @@ public static class StompRequests
         ArgumentNullException.ThrowIfNull(handler);
         var ack = options?.Ack ?? AckMode.Auto;
         return client.Watch(destination, options)
-            .Select(request => Observable.FromAsync(async cancellationToken =>
+            .Select(request =>
             {
-                var reply = await handler(request, cancellationToken).ConfigureAwait(false);
-                if (request.ReplyTo() is not null)
-                {
-                    await request.ReplyAsync(reply.Body, reply.Options, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (ack != AckMode.Auto)
-                {
-                    await request.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-
-                return request;
-            }))
+                // A request that arrives while another is served is started by Concat when that one ends, in that
+                // one's context: the context of its own delivery (its process span, its trace) is captured here.
+                var delivery = ExecutionContext.Capture();
+                return Observable.FromAsync(cancellationToken => RunIn(delivery, () => ServeAsync(request, handler, ack, cancellationToken)));
+            })
             .Concat();
+    }
+
+    private static async Task<StompMessage> ServeAsync(StompMessage request, Func<StompMessage, CancellationToken, Task<Reply>> handler, AckMode ack, CancellationToken cancellationToken)
+    {
+        var reply = await handler(request, cancellationToken).ConfigureAwait(false);
+        if (request.ReplyTo() is not null)
+        {
+            await request.ReplyAsync(reply.Body, reply.Options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ack != AckMode.Auto)
+        {
+            await request.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return request;
+    }
+
+    /// <summary>Starts <paramref name="start"/> in <paramref name="context"/> (as it is when the flow of contexts is suppressed: null).</summary>
+    private static Task<T> RunIn<T>(ExecutionContext? context, Func<Task<T>> start)
+    {
+        if (context is null)
+        {
+            return start();
+        }
+
+        Task<T>? started = null;
+        ExecutionContext.Run(context, _ => started = start(), null);
+        return started!;
     }
 }
