@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
-using Rx.Stomp.Diagnostics;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Reactive;
 using Rx.Stomp.Tracing;
@@ -34,7 +33,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     private readonly Watches _watches;
     private readonly Dispatcher _dispatcher;
     private readonly Outbox _outbox;
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly Lifecycle _lifecycle;
     private int _disposed;
 
     /// <summary>Creates a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
@@ -51,6 +50,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
         _watches = new Watches(_options, _log, _errors, _ids, _supervisor);
         _dispatcher = new Dispatcher(this, _options, _log, _errors, _watches, Hooks);
         _outbox = new Outbox(_options, _supervisor);
+        _lifecycle = new Lifecycle(_options, _log, _supervisor, _outbox, _state);
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -114,22 +114,10 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// <exception cref="StompVersionException">The broker chose a version that was not offered; not retried.</exception>
     /// <exception cref="StompConnectionException">No endpoint could be reached within the attempts.</exception>
     /// <exception cref="StompTimeoutException">No CONNECTED within <see cref="StompClientOptions.ConnectTimeout"/>, on every attempt.</exception>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        Task connecting;
-        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            connecting = _supervisor.Start();
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-
-        // Awaited outside the lock, so that DisconnectAsync and DisposeAsync can stop a connect that is under way.
-        await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _lifecycle.ConnectAsync(cancellationToken);
     }
 
     /// <summary>
@@ -139,42 +127,14 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// Cancelling stops the wait for the RECEIPT: the connection is closed all the same.
     /// </summary>
     public Task DisconnectAsync(CancellationToken cancellationToken = default) =>
-        DisconnectCoreAsync(IsReaderThread, DisconnectOptions.Default, cancellationToken);
+        _lifecycle.DisconnectAsync(DisconnectOptions.Default, cancellationToken);
 
     /// <summary>
     /// As <see cref="DisconnectAsync(CancellationToken)"/>, with the DISCONNECT's headers and receipt id
     /// (stomp.py's <c>disconnect(receipt, headers)</c>).
     /// </summary>
     public Task DisconnectAsync(DisconnectOptions? options, CancellationToken cancellationToken = default) =>
-        DisconnectCoreAsync(IsReaderThread, options ?? DisconnectOptions.Default, cancellationToken);
-
-    /// <summary>
-    /// <paramref name="fromReader"/>: called from inside a delivery, when the RECEIPT and the reader's end cannot come
-    /// while the caller holds the reader.
-    /// </summary>
-    private async Task DisconnectCoreAsync(bool fromReader, DisconnectOptions options, CancellationToken cancellationToken)
-    {
-        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _supervisor.Stop();
-            _outbox.FailAll(new StompConnectionException("The client was disconnected before the frame could be sent."));
-            var session = _supervisor.Current;
-            if (session is null || session.IsDisconnecting)
-            {
-                _state.Set(new ConnectionState(ConnectionStateKind.Disconnected));
-                return;
-            }
-
-            await session.DisconnectAsync(fromReader, options, cancellationToken).ConfigureAwait(false);
-            _state.Set(new ConnectionState(ConnectionStateKind.Disconnected, session.Endpoint));
-            Log.Disconnected(_log, session.Endpoint);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+        _lifecycle.DisconnectAsync(options ?? DisconnectOptions.Default, cancellationToken);
 
     /// <summary>
     /// A cold observable of the messages sent to <paramref name="destination"/>: each <c>Subscribe()</c> sends
@@ -346,12 +306,6 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             ? new ScheduledDelivery<T>(stream, scheduler, onObserverFault ?? _errors.ReportObserverFault)
             : new SerializedDelivery<T>(stream, onObserverFault ?? _errors.ReportObserverFault);
 
-    /// <summary>
-    /// Whether the caller is the current connection's reader, inside an observer: then nothing that reader would
-    /// bring (a RECEIPT, its own end) can be awaited.
-    /// </summary>
-    private bool IsReaderThread => _supervisor.Current?.IsReaderThread ?? false;
-
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>
@@ -366,20 +320,7 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
             return;
         }
 
-        var fromReader = IsReaderThread;
-        using (var ceiling = new CancellationTokenSource(_options.DisconnectTimeout))
-        {
-            try
-            {
-                await DisconnectCoreAsync(fromReader, DisconnectOptions.Default, ceiling.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is StompException or OperationCanceledException)
-            {
-                Log.DisposeDisconnect(_log, e.Message);
-            }
-        }
-
-        _outbox.FailAll(new ObjectDisposedException(nameof(StompClient)));
+        await _lifecycle.EndAsync().ConfigureAwait(false);
         _watches.CompleteAll();
         _state.Set(new ConnectionState(ConnectionStateKind.Disposed));
         _state.OnCompleted();
