@@ -62,7 +62,10 @@ internal sealed class WriteLoop
 
     /// <summary>Serializes <paramref name="frame"/> into the outbound buffer, in call order.</summary>
     /// <exception cref="StompProtocolException">The frame cannot be carried by the version in use; nothing was written.</exception>
-    /// <exception cref="StompConnectionException">The connection is closed, or DISCONNECT was written already.</exception>
+    /// <remarks>
+    /// A closed connection, or a frame after DISCONNECT, fails the returned task with <see cref="StompConnectionException"/>
+    /// (<see cref="ConnectionEndedException"/> when nothing was written): the call itself does not throw it.
+    /// </remarks>
     public ValueTask WriteAsync(Frame frame, bool contentLength, CancellationToken cancellationToken) =>
         // The usual case takes the lock and flushes without waiting: no state machine, no allocation.
         _lock.Wait(0, CancellationToken.None)
@@ -91,7 +94,7 @@ internal sealed class WriteLoop
             // frame written then would be dropped by the broker while its caller was told it went out.
             if (_disconnectWritten)
             {
-                throw new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it.");
+                return ValueTask.FromException(new StompConnectionException($"DISCONNECT was sent to {_endpoint}: nothing may follow it."));
             }
 
             bool inline;
@@ -121,8 +124,8 @@ internal sealed class WriteLoop
                 return AwaitFlushAsync(flush);
             }
 
-            CheckFlushed(flush.Result);
-            return ValueTask.CompletedTask;
+            // A failure is the task's, never a throw from the call: callers await sends, they do not guard the call.
+            return FlushFailure(flush.Result) is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
         }
         finally
         {
@@ -188,7 +191,10 @@ internal sealed class WriteLoop
     {
         try
         {
-            CheckFlushed(await flush.ConfigureAwait(false));
+            if (FlushFailure(await flush.ConfigureAwait(false)) is { } failure)
+            {
+                throw failure;
+            }
         }
         finally
         {
@@ -196,13 +202,10 @@ internal sealed class WriteLoop
         }
     }
 
-    private void CheckFlushed(FlushResult flush)
-    {
-        if (flush.IsCompleted && Volatile.Read(ref _stopped) != 0)
-        {
-            throw new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.");
-        }
-    }
+    private StompConnectionException? FlushFailure(FlushResult flush) =>
+        flush.IsCompleted && Volatile.Read(ref _stopped) != 0
+            ? new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.")
+            : null;
 
     /// <summary>Lets everything written so far reach the stream, then ends the loop; waits about twice <paramref name="timeout"/> at most.</summary>
     public async Task CompleteAsync(TimeSpan timeout)
