@@ -34,6 +34,8 @@ internal sealed class WriteLoop
     private long _queuedBytes;
     private long _lastInline;
     private int _stopped;
+    // Set once a write failed or the loop is gone: the socket takes nothing more, so later frames are never written.
+    private int _broken;
     private bool _disconnectWritten;
 
     /// <param name="stream">Where the frames go.</param>
@@ -84,7 +86,7 @@ internal sealed class WriteLoop
         var handedOver = false;
         try
         {
-            if (Volatile.Read(ref _stopped) != 0)
+            if (Volatile.Read(ref _stopped) != 0 || Volatile.Read(ref _broken) != 0)
             {
                 // A faulted task, not a throw: callers tell this "nothing was written" apart by awaiting.
                 return ValueTask.FromException(new ConnectionEndedException(_endpoint));
@@ -125,7 +127,12 @@ internal sealed class WriteLoop
             }
 
             // A failure is the task's, never a throw from the call: callers await sends, they do not guard the call.
-            return FlushFailure(flush.Result) is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
+            // A loop already gone took nothing of this frame, so it may go again; a stop that came meanwhile may have
+            // let some of it leave.
+            var result = flush.Result;
+            return result.IsCompleted ? ValueTask.FromException(new ConnectionEndedException(_endpoint))
+                : result.IsCanceled ? ValueTask.FromException(EndedWhileWriting())
+                : ValueTask.CompletedTask;
         }
         finally
         {
@@ -159,6 +166,7 @@ internal sealed class WriteLoop
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
+            Volatile.Write(ref _broken, 1);
             if (Volatile.Read(ref _stopped) == 0)
             {
                 // The loop ends with the failure, and the connection with it.
@@ -191,9 +199,11 @@ internal sealed class WriteLoop
     {
         try
         {
-            if (FlushFailure(await flush.ConfigureAwait(false)) is { } failure)
+            var result = await flush.ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled)
             {
-                throw failure;
+                // The loop ended, or the connection stopped, while this frame waited for room: some of it may have left.
+                throw EndedWhileWriting();
             }
         }
         finally
@@ -202,10 +212,8 @@ internal sealed class WriteLoop
         }
     }
 
-    private StompConnectionException? FlushFailure(FlushResult flush) =>
-        flush.IsCompleted && Volatile.Read(ref _stopped) != 0
-            ? new StompConnectionException($"The connection to {_endpoint} ended while the frame was being written.")
-            : null;
+    private StompConnectionException EndedWhileWriting() =>
+        new($"The connection to {_endpoint} ended while the frame was being written.");
 
     /// <summary>Lets everything written so far reach the stream, then ends the loop; waits about twice <paramref name="timeout"/> at most.</summary>
     public async Task CompleteAsync(TimeSpan timeout)
@@ -287,6 +295,7 @@ internal sealed class WriteLoop
         }
         finally
         {
+            Volatile.Write(ref _broken, 1);
             await output.CompleteAsync().ConfigureAwait(false);
         }
 
