@@ -95,10 +95,19 @@ internal static class ClusterSoak
             var kill = r >= stops / 2;
             var down = Stopwatch.StartNew();
             var stopping = RabbitMqCluster.StopNodeAsync(node, kill);
-            resends += await SendAsync(first + half, round - half);
-            await stopping;
-            await application.WhenReceived(first + round).WaitAsync(limit);
-            await RabbitMqCluster.StartNodeAsync(node);
+            try
+            {
+                resends += await SendAsync(first + half, round - half);
+                await stopping;
+                await application.WhenReceived(first + round).WaitAsync(limit);
+            }
+            finally
+            {
+                // Also when the round fails: the next run, and every other test of the cluster, needs all three nodes.
+                await stopping.ContinueWith(_ => { }, TaskScheduler.Default);
+                await RabbitMqCluster.StartNodeAsync(node);
+            }
+
             done.Add(new NodeStop(name, node, kill, leader == node, down.Elapsed));
         }
 
