@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance figures of the README, in one command: rxstomp bench against its own null peer (three repetitions,
-# medians, and the body-size sweep drawn into docs/bench.png), then against RabbitMQ (if it listens on
-# 127.0.0.1:61613). With the shared bench directory (raw_limit.c, built with cc) the raw C client runs beside it in
+# medians, and the body-size sweep drawn into docs/bench.png), then through RabbitMQ (127.0.0.1:61613) and ActiveMQ
+# (127.0.0.1:61623), each if it listens. With the shared bench directory (raw_limit.c, built with cc) the raw C client runs beside it in
 # the same run, for ratios; without it the figures are the client's alone.
 # Usage: bash scripts/bench.sh [SHARED_BENCH_DIR]   (default: ../shared/bench beside the repository)
 set -euo pipefail
@@ -23,12 +23,13 @@ echo "## Null peer (rxstomp null-peer), $(date -u +%FT%TZ), load average $(cut -
 echo "## 10 M messages against the null peer (memory stays flat)"
 "${rxstomp[@]}" --peer -n 10000000 -r 100
 
-if (exec 3<>/dev/tcp/127.0.0.1/61613) 2>/dev/null; then
-  echo "## RabbitMQ at 127.0.0.1:61613, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "${rxstomp[@]}" --url stomp://guest:guest@127.0.0.1:61613 "${compare[@]}" --repeat 3 -n 50000
-  echo "## RabbitMQ again, socket completions inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)"
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-    "${rxstomp[@]}" --url stomp://guest:guest@127.0.0.1:61613 "${compare[@]}" --repeat 3 -n 50000
-else
-  echo "## RabbitMQ: nothing listens on 127.0.0.1:61613 (bash scripts/brokers.sh start); skipped"
-fi
+# Through each broker that listens (scripts/brokers.sh start): RabbitMQ, then ActiveMQ.
+for broker in "RabbitMQ 61613 guest:guest" "ActiveMQ 61623 admin:admin"; do
+  set -- $broker
+  if (exec 3<>/dev/tcp/127.0.0.1/"$2") 2>/dev/null; then
+    echo "## $1 at 127.0.0.1:$2, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "${rxstomp[@]}" --url "stomp://$3@127.0.0.1:$2" "${compare[@]}" --repeat 3 -n 50000
+  else
+    echo "## $1: nothing listens on 127.0.0.1:$2 (bash scripts/brokers.sh start); skipped"
+  fi
+done
