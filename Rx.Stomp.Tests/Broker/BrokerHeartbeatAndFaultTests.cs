@@ -9,83 +9,153 @@ using Rx.Stomp.Tests.Support;
 namespace Rx.Stomp.Tests.Broker;
 
 /// <summary>Heart-beats both ways, every injected fault, observability and disposal, seen from raw socket clients.</summary>
+/// <remarks>
+/// The heart-beat tests run the broker's heart-beat timers on a <see cref="VirtualClock"/> (<see cref="StompBrokerOptions.Scheduler"/>)
+/// while its connections stay real sockets: the clock moves only when a test moves it, so each deadline is checked
+/// at its tick and one tick before. Two facts make that deterministic. The broker starts a connection's timers while
+/// it handles CONNECT, before it reads the next frame: a receipted no-op after CONNECT is therefore answered only once
+/// they run (<see cref="ConnectAsync"/>). And it writes in order: the heart-beats it queued while the clock moved
+/// arrive before the RECEIPT of a no-op sent afterwards (<see cref="BeatsBeforeReceiptAsync"/>), so "no beat yet"
+/// needs no waiting. A client dropped for silence is removed from the broker's sessions inside the clock's
+/// <c>AdvanceTo</c>, on the test's thread, so <see cref="StompBroker.SessionIds"/> tells it at once.
+/// The broker samples its byte counters every tenth of an interval, on the same clock: a beat is noticed at the next
+/// sample, and the times below count from there.
+/// </remarks>
 public class BrokerHeartbeatAndFaultTests
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
 
-    private static async Task ExpectBeatsAsync(RawClient client, int count)
+    private static TimeSpan Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    /// <summary>
+    /// Connects (CONNECTED read) and waits for the RECEIPT of a no-op, by which time the broker has started the
+    /// connection's heart-beat timers on its clock; the clock has not moved.
+    /// </summary>
+    private static async Task<RawClient> ConnectAsync(StompBroker broker, StompVersion version, string heartbeat)
     {
-        for (var i = 0; i < count; i++)
+        var client = await RawClient.ConnectAsync(broker.Endpoint, version, heartbeat);
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.Zero, "a beat before the clock moved");
+        return client;
+    }
+
+    /// <summary>
+    /// Sends a receipted no-op and counts the heart-beats that arrive before its RECEIPT: every beat the broker queued
+    /// up to the clock's present moment, since the clock stands still while the test waits.
+    /// </summary>
+    private static async Task<int> BeatsBeforeReceiptAsync(RawClient client)
+    {
+        var transaction = "sync-" + Guid.NewGuid().ToString("N");
+        await client.SendAsync(StompCommand.Begin, ("transaction", transaction));
+        await client.SendAsync(StompCommand.Abort, ("transaction", transaction), ("receipt", transaction));
+        var beats = 0;
+        while (true)
         {
-            var next = await client.ReadAnyAsync(TimeSpan.FromSeconds(2));
-            Assert.That(next?.IsHeartbeat, Is.True, $"expected a heart-beat, got {next?.ToString() ?? "the end of the connection"}");
+            var frame = await client.ReadAnyAsync();
+            Assert.That(frame, Is.Not.Null, "the broker closed the connection");
+            if (frame!.IsHeartbeat)
+            {
+                beats++;
+                continue;
+            }
+
+            Assert.That((frame.Command, frame.Headers["receipt-id"]), Is.EqualTo((StompCommand.Receipt, transaction)), frame.ToString());
+            return beats;
         }
     }
 
     [Test]
-    public async Task The_broker_sends_heart_beats_at_the_negotiated_interval()
+    public async Task The_broker_sends_heart_beats_at_the_negotiated_interval_and_not_before()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.Zero) });
-        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "0,100");
+        using var clock = new VirtualClock();
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(Ms(50), TimeSpan.Zero), Scheduler = clock });
+        // Connections on one clock, connected at the same virtual moment. Looking for a beat is itself a write (the
+        // RECEIPT), which moves the next beat: so one connection looks a tick before each beat is due, and another,
+        // with the same history until then, takes the beat when due.
+        await using var first = await ConnectAsync(broker, StompVersion.V12, "0,100");
+        await using var second = await ConnectAsync(broker, StompVersion.V12, "0,100");
+        await using var client = await ConnectAsync(broker, StompVersion.V12, "0,100");
         Assert.That(client.Connected!.Headers["heart-beat"], Is.EqualTo("50,0"));
 
-        var clock = Stopwatch.StartNew();
-        await ExpectBeatsAsync(client, 5);
+        // max(sx 50, cy 100) = 100 ms, a beat once 80 % of it is idle, counted from the first sample (at a tenth of
+        // it): 10 + 80 = 90 ms. With the broker's own 50 ms it would come at 45 ms.
+        clock.AdvanceTo(Ms(90) - Tick);
+        Assert.That(await BeatsBeforeReceiptAsync(first), Is.Zero, "a beat before 90 ms");
+        clock.AdvanceTo(Ms(90));
+        Assert.That(await BeatsBeforeReceiptAsync(second), Is.EqualTo(1), "a beat at 90 ms");
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.EqualTo(1), "a beat at 90 ms");
 
-        // max(sx 50, cy 100) = 100 ms, sent once 80 % of it is idle: five beats take about 0.4 s.
-        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(250)), "not faster than the client asked");
+        // The RECEIPTs just written are seen at the sample of 100 ms: the next beat is due 80 ms later.
+        clock.AdvanceTo(Ms(180) - Tick);
+        Assert.That(await BeatsBeforeReceiptAsync(second), Is.Zero, "a beat before 180 ms");
+        clock.AdvanceTo(Ms(180));
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.EqualTo(1), "a beat at 180 ms");
     }
 
     [Test]
     public async Task No_heart_beats_when_the_client_wants_none_or_speaks_1_0()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)) });
-        await using var none = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "0,0");
-        await using var old = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V10, "100,100");
+        using var clock = new VirtualClock();
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(Ms(50), Ms(50)), Scheduler = clock });
+        await using var none = await ConnectAsync(broker, StompVersion.V12, "0,0");
+        await using var old = await ConnectAsync(broker, StompVersion.V10, "100,100");
+        Assert.That(none.Connected!.Headers["heart-beat"], Is.EqualTo("50,50"), "the broker offers them");
 
-        foreach (var client in new[] { none, old })
-        {
-            try
-            {
-                var frame = await client.ReadAnyAsync(Quiet);
-                Assert.Fail($"expected silence, got {frame}");
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
+        // Two hundred of the broker's intervals, both ways: no beat out, and neither silent client dropped.
+        clock.AdvanceTo(TimeSpan.FromSeconds(10));
+
+        Assert.That(await BeatsBeforeReceiptAsync(none), Is.Zero);
+        Assert.That(await BeatsBeforeReceiptAsync(old), Is.Zero);
+        Assert.That(broker.SessionIds, Is.EquivalentTo(new[] { none.Session, old.Session }));
     }
 
     [Test]
-    public async Task A_client_silent_past_its_heart_beat_deadline_is_dropped()
+    public async Task A_client_silent_past_its_heart_beat_deadline_is_dropped_at_the_deadline_and_not_before()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)) });
+        using var clock = new VirtualClock();
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.Zero, Ms(50)), Scheduler = clock });
+        await using var client = await ConnectAsync(broker, StompVersion.V11, "100,0");
         var dropped = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Disconnected);
-        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V11, "100,0");
+
+        // max(cx 100, sy 50) = 100 ms, × 1.5 = 150 ms of silence, from the first sample at 10 ms: dropped at 160 ms.
+        clock.AdvanceTo(Ms(160) - Tick);
+        Assert.That(broker.SessionIds, Does.Contain(client.Session), "dropped before its deadline");
+        clock.AdvanceTo(Ms(160));
+        Assert.That(broker.SessionIds, Does.Not.Contain(client.Session), "still there at its deadline");
 
         await client.ExpectClosedAsync();
-
         var end = await dropped;
-        Assert.That(end.Error, Is.InstanceOf<HeartbeatTimeoutException>());
+        Assert.That(end.SessionId, Is.EqualTo(client.Session));
+        var timeout = end.Error as HeartbeatTimeoutException;
+        Assert.That(timeout, Is.Not.Null, end.Error?.ToString());
+        Assert.That((timeout!.Interval, timeout.Silence), Is.EqualTo((Ms(100), Ms(150))));
         Assert.That(broker.ConnectionCount, Is.Zero);
     }
 
     [Test]
-    public async Task A_client_that_beats_in_time_is_kept()
+    public async Task A_client_that_beats_in_time_is_kept_and_dropped_a_full_deadline_after_its_last_beat()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)) });
-        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "1000,0");
+        using var clock = new VirtualClock();
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.Zero, Ms(50)), Scheduler = clock });
+        await using var client = await ConnectAsync(broker, StompVersion.V12, "1000,0");
 
-        // Twelve beats 250 ms apart: two deadlines (1.5 x 1 s) pass while only beats arrive. The margins are wide so
-        // that a stalled test process on a loaded machine does not look like a silent client.
-        for (var i = 0; i < 12; i++)
+        // max(cx 1000, sy 50) = 1 s, × 1.5: silent since the first sample (at 100 ms), it would go at 1.6 s. A beat
+        // every second keeps it. The broker counts bytes, so a beat counts like a frame; each beat is followed by a
+        // receipted no-op, for a lone end-of-line gives the test nothing to wait for before it moves the clock.
+        for (var second = 1; second <= 3; second++)
         {
-            await Task.Delay(250);
-            await client.SendRawAsync(i % 2 == 0 ? "\n" : "\r\n");
+            clock.AdvanceTo(TimeSpan.FromSeconds(second));
+            await client.SendRawAsync(second % 2 == 0 ? "\n" : "\r\n");
+            await client.SyncAsync();
         }
 
-        await client.SyncAsync();
-        Assert.That(broker.ConnectionCount, Is.EqualTo(1));
+        Assert.That(broker.SessionIds, Does.Contain(client.Session), "kept past the deadline of a silent client");
+
+        // The last beat was seen at the sample of 3.1 s: dropped 1.5 s later, at 4.6 s, and not a tick before.
+        clock.AdvanceTo(Ms(4600) - Tick);
+        Assert.That(broker.SessionIds, Does.Contain(client.Session), "dropped before the deadline that followed its last beat");
+        clock.AdvanceTo(Ms(4600));
+        Assert.That(broker.SessionIds, Does.Not.Contain(client.Session), "still there at the deadline that followed its last beat");
+        await client.ExpectClosedAsync();
     }
 
     [Test]
@@ -134,29 +204,22 @@ public class BrokerHeartbeatAndFaultTests
     [Test]
     public async Task PauseHeartbeats_withholds_beats_on_an_open_connection_until_ResumeHeartbeats()
     {
-        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(TimeSpan.FromMilliseconds(50), TimeSpan.Zero) });
-        await using var client = await RawClient.ConnectAsync(broker.Endpoint, StompVersion.V12, "0,50");
-        await ExpectBeatsAsync(client, 2);
+        using var clock = new VirtualClock();
+        await using var broker = await StompBroker.StartAsync(new StompBrokerOptions { Heartbeat = new(Ms(50), TimeSpan.Zero), Scheduler = clock });
+        await using var client = await ConnectAsync(broker, StompVersion.V12, "0,50");
+        // 50 ms: a beat at 5 + 40 ms.
+        clock.AdvanceTo(Ms(45));
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.EqualTo(1));
 
         broker.Faults.PauseHeartbeats();
-        // A beat may have been queued just before the pause: skip it, then nothing at all for several intervals.
-        while (await client.ReadAnyAsync(TimeSpan.FromMilliseconds(150)).ContinueWith(t => t.IsCompletedSuccessfully) is true)
-        {
-        }
+        clock.AdvanceTo(TimeSpan.FromSeconds(1));
 
         Assert.That(broker.Faults.HeartbeatsPaused, Is.True);
-        try
-        {
-            var frame = await client.ReadAnyAsync(Quiet);
-            Assert.Fail($"expected no beat while paused, got {frame?.ToString() ?? "the end of the connection"}");
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        await client.SyncAsync();
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.Zero, "a beat while paused");
         broker.Faults.ResumeHeartbeats();
-        await ExpectBeatsAsync(client, 2);
+        // The RECEIPT just written is seen at the sample of 1.005 s: the next beat is due 40 ms later.
+        clock.AdvanceTo(Ms(1045));
+        Assert.That(await BeatsBeforeReceiptAsync(client), Is.EqualTo(1), "beats again once resumed");
     }
 
     [Test]
@@ -215,6 +278,8 @@ public class BrokerHeartbeatAndFaultTests
         broker.Faults.WriteDelay = delay;
         var readsBefore = client.ReadSizes.Count;
 
+        // Wall clock: WriteDelay is a real delay in the broker's socket write loop, not on its scheduler, and the
+        // subject is that the bytes leave the socket late. Only a lower bound, which a loaded machine cannot break.
         var clock = Stopwatch.StartNew();
         var receipt = await client.SendWithReceiptAsync(StompCommand.Begin, ("transaction", "t"));
         var elapsed = clock.Elapsed;
@@ -254,6 +319,7 @@ public class BrokerHeartbeatAndFaultTests
         await using var client = await RawClient.ConnectAsync(broker.Endpoint);
         broker.Faults.WriteDelay = TimeSpan.FromMilliseconds(300);
 
+        // Wall clock, as above: the delay is the socket write loop's own. The RECEIPT ends the wait; the bound is a lower one.
         var clock = Stopwatch.StartNew();
         await client.SyncAsync();
 
@@ -283,22 +349,28 @@ public class BrokerHeartbeatAndFaultTests
     }
 
     [Test]
-    public async Task Disposing_the_broker_closes_every_connection_promptly_and_completes_Events()
+    public async Task Disposing_the_broker_closes_every_connection_even_one_stuck_in_a_write_and_completes_Events()
     {
-        var broker = await StompBroker.StartAsync();
+        var log = new CapturingLoggerFactory();
+        var broker = await StompBroker.StartAsync(new StompBrokerOptions { LoggerFactory = log });
         await using var a = await RawClient.ConnectAsync(broker.Endpoint);
         await using var b = await RawClient.ConnectAsync(broker.Endpoint);
         await using var half = await RawClient.OpenAsync(broker.Endpoint);
         await half.SendRawAsync("CONNECT\naccept-version:1.2\n");
         await a.SendWithReceiptAsync(StompCommand.Subscribe, ("id", "s"), ("destination", "/queue/z"), ("ack", "client"));
-        broker.Faults.WriteDelay = TimeSpan.FromSeconds(30);
-        await b.SendAsync(StompCommand.Send, "stuck behind the delay", ("destination", "/queue/z"));
+        broker.Faults.WriteDelay = TimeSpan.FromMinutes(10);
+        var subscribed = broker.Events.WhenAsync(e => e.Kind == BrokerEventKind.Subscribed && e.SubscriptionId == "stuck");
+        await b.SendAsync(StompCommand.Subscribe, ("id", "stuck"), ("destination", "/queue/y"), ("receipt", "stuck behind the delay"));
+        await subscribed;
+        // Read under the broker's lock, which the SUBSCRIBE held until its RECEIPT was queued: that write now waits.
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(2));
         var completed = broker.Events.LastOrDefaultAsync().ToTask();
 
-        var clock = Stopwatch.StartNew();
         await broker.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        // The broker waits 5 s for its connections' loops, then logs that some are still open and returns. That line is
+        // absent: the stop cancelled the delay of the RECEIPT held back for ten minutes.
+        Assert.That(log.Text, Does.Contain("stopped").And.Not.Contain("still open"));
         await a.ExpectClosedAsync();
         await b.ExpectClosedAsync();
         await half.ExpectClosedAsync();

@@ -164,13 +164,23 @@ internal sealed class RxStompProcess : IDisposable
         }
 
         var ended = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(found.Task, ended, Task.Delay(WaitLimit));
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(found.Task, ended).WaitAsync(WaitLimit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No awaited line within {WaitLimit.TotalSeconds} s.\n{Transcript}");
+            throw;
+        }
+
         if (first == found.Task)
         {
             return await found.Task;
         }
 
-        Assert.Fail((first == ended ? "rxstomp ended before printing the awaited line." : $"No awaited line within {WaitLimit.TotalSeconds} s.") + "\n" + Transcript);
+        Assert.Fail("rxstomp ended before printing the awaited line.\n" + Transcript);
         return "";
     }
 

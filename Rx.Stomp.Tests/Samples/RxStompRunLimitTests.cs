@@ -20,6 +20,8 @@ public sealed class RxStompRunLimitTests
     public async Task Listen_ends_within_its_timeout_whatever_the_peer_does(Misbehaviour behaviour, int exitCode)
     {
         await using var peer = new MisbehavingPeer(behaviour);
+        // Wall clock: the subject is a child process's own limit on real time against a real socket. The stopwatch
+        // only measures, for the failure message; the process's exit ends the wait.
         var started = Stopwatch.StartNew();
 
         using var listen = await RxStompProcess.RunAsync("listen", "/queue/x", "--count", "1", "--timeout", Limit.ToString(CultureInfo.InvariantCulture),

@@ -64,6 +64,7 @@ internal static class ClusterSoak
     /// </summary>
     public static async Task<ClusterSoakResult> RunAsync(StompClient producer, StompClient consumer, string queue, int total, int stops, TimeSpan limit)
     {
+        // Measures the run's duration for its report; it synchronises nothing (the ledgers' waits do).
         var clock = Stopwatch.StartNew();
         using var producerLog = new ClientLog(producer);
         using var consumerLog = new ClientLog(consumer);
@@ -93,6 +94,7 @@ internal static class ClusterSoak
             var (name, target) = r % 2 == 0 ? ("consumer", consumer) : ("producer", producer);
             var node = RabbitMqCluster.NodeOf(await ConnectedToAsync(target, limit));
             var kill = r >= stops / 2;
+            // Measures how long the node was down, for the report; the waits on the ledger and the node synchronise.
             var down = Stopwatch.StartNew();
             var stopping = RabbitMqCluster.StopNodeAsync(node, kill);
             try

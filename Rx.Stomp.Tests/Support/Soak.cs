@@ -52,6 +52,7 @@ internal static class Soak
     public static async Task<SoakResult> RunAsync(StompClient producer, StompClient consumer, string destination, int total,
         Func<Task> injectFault, int faults, TimeSpan limit)
     {
+        // Measures the run's duration for its report; it synchronises nothing (the ledger's waits do).
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var producerLog = new ClientLog(producer);
         using var consumerLog = new ClientLog(consumer);
