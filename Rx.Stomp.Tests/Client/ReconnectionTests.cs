@@ -338,22 +338,7 @@ public class ReconnectionTests
         var (client, first) = await broker.ConnectAsync();
         using var gate = new ManualResetEventSlim();
         var resubscribing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        // The header factory runs as the SUBSCRIBE is built: on the second connection it holds the resumption there.
-        using var watch = client.Watch("/queue/w", new SubscribeOptions
-        {
-            Receipt = false,
-            HeadersFactory = () =>
-            {
-                if (Interlocked.Increment(ref calls) == 2)
-                {
-                    resubscribing.TrySetResult();
-                    gate.Wait(StreamWaits.DefaultTimeout);
-                }
-
-                return StompHeaders.Empty;
-            },
-        }).Subscribe(_ => { });
+        using var watch = WatchHeldAtItsSecondSubscribe(client, resubscribing, gate);
         await first.ExpectAsync(StompCommand.Subscribe);
         var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
         first.Abort();
@@ -380,21 +365,7 @@ public class ReconnectionTests
         var (client, first) = await broker.ConnectAsync();
         using var gate = new ManualResetEventSlim();
         var resubscribing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        using var watch = client.Watch("/queue/w", new SubscribeOptions
-        {
-            Receipt = false,
-            HeadersFactory = () =>
-            {
-                if (Interlocked.Increment(ref calls) == 2)
-                {
-                    resubscribing.TrySetResult();
-                    gate.Wait(StreamWaits.DefaultTimeout);
-                }
-
-                return StompHeaders.Empty;
-            },
-        }).Subscribe(_ => { });
+        using var watch = WatchHeldAtItsSecondSubscribe(client, resubscribing, gate);
         await first.ExpectAsync(StompCommand.Subscribe);
         first.Abort();
         var second = await broker.Transport.AcceptAndConnectAsync();
@@ -629,5 +600,28 @@ public class ReconnectionTests
         Assert.That((await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout)).Headers["destination"], Is.EqualTo("/queue/hold"));
         Assert.That((await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("raced"));
         await racing!.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    /// <summary>
+    /// A watch whose header factory, run as each SUBSCRIBE is built, holds the second one (the resumption on the next
+    /// connection) until <paramref name="gate"/> is set, once it has told <paramref name="resubscribing"/>.
+    /// </summary>
+    private static IDisposable WatchHeldAtItsSecondSubscribe(StompClient client, TaskCompletionSource resubscribing, ManualResetEventSlim gate)
+    {
+        var calls = 0;
+        return client.Watch("/queue/w", new SubscribeOptions
+        {
+            Receipt = false,
+            HeadersFactory = () =>
+            {
+                if (Interlocked.Increment(ref calls) == 2)
+                {
+                    resubscribing.TrySetResult();
+                    gate.Wait(StreamWaits.DefaultTimeout);
+                }
+
+                return StompHeaders.Empty;
+            },
+        }).Subscribe(_ => { });
     }
 }

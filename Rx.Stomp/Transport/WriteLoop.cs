@@ -127,12 +127,10 @@ internal sealed class WriteLoop
             }
 
             // A failure is the task's, never a throw from the call: callers await sends, they do not guard the call.
-            // A loop already gone took nothing of this frame, so it may go again; a stop that came meanwhile may have
-            // let some of it leave.
+            // A loop already gone, or a connection stopped before this flush, leaves the frame to go again (at worst a
+            // duplicate, never a loss).
             var result = flush.Result;
-            return result.IsCompleted ? ValueTask.FromException(new ConnectionEndedException(_endpoint))
-                : result.IsCanceled ? ValueTask.FromException(EndedWhileWriting())
-                : ValueTask.CompletedTask;
+            return result.IsCompleted || result.IsCanceled ? ValueTask.FromException(new ConnectionEndedException(_endpoint)) : ValueTask.CompletedTask;
         }
         finally
         {
