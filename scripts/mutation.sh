@@ -3,7 +3,9 @@
 # tests that need nothing outside the test process. Prints the score per folder and writes the reports under
 # StrykerOutput/<date>/reports (HTML, JSON, Markdown).
 #
-# Usage: scripts/mutation.sh [folder...]      folders of Rx.Stomp/ to mutate, e.g. Frames Reactive (default: all)
+# Usage: scripts/mutation.sh [folder|file...] folders or files of Rx.Stomp/ to mutate, e.g. Frames Reactive or
+#                                             Client/Outbox.cs Client/Session.cs (default: all folders). A large folder
+#                                             can be scored file by file, in several runs: each run writes its own report.
 # Env:   STRYKER_CONCURRENCY   test processes at once (default 1: Stryker runs the whole suite per batch of mutants)
 #        STRYKER_TESTS         a regular expression on the tests' full names: only those run, e.g. to try a folder
 #                              against its own tests: STRYKER_TESTS='^Rx\.Stomp\.Tests\.Frames\.' scripts/mutation.sh Frames
@@ -25,7 +27,10 @@ fi
 
 mutate=()
 for folder in "${folders[@]}"; do
-  mutate+=(--mutate "**/Rx.Stomp/${folder}/**/*.cs")
+  case "$folder" in
+    *.cs) mutate+=(--mutate "**/Rx.Stomp/${folder}") ;;
+    *) mutate+=(--mutate "**/Rx.Stomp/${folder}/**/*.cs") ;;
+  esac
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
