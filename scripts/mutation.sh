@@ -10,6 +10,10 @@
 #        STRYKER_TESTS         a regular expression on the tests' full names: only those run, e.g. to try a folder
 #                              against its own tests: STRYKER_TESTS='^Rx\.Stomp\.Tests\.Frames\.' scripts/mutation.sh Frames
 #
+# A mutant counts as killed by a timeout when its tests run past their time in the initial run plus 10 s (Stryker's
+# additional-timeout, in Rx.Stomp.Tests/stryker-config.json; its default, 5 s, is shorter than a loaded 2-core
+# machine's stalls, which then pass for timeouts).
+#
 # Not in the run: the tests in category ExternalBroker (RabbitMQ, ActiveMQ), and those that run rxstomp or dotnet as a
 # child process (Samples/RxStomp*, Packaging, Readme/NewTestProject): the child loads its own copy of the library,
 # where no mutant is ever active, so they could only slow the run down. Nor the RabbitMQ-only test that the embedded
