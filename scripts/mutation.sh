@@ -13,8 +13,8 @@
 # A mutant counts as killed by a timeout when its tests run past their time in the initial run plus 10 s (Stryker's
 # additional-timeout, in Rx.Stomp.Tests/stryker-config.json; its default, 5 s, is shorter than a loaded 2-core
 # machine's stalls, which then pass for timeouts). The argument of ConfigureAwait is not mutated (ignore-methods there):
-# true and false differ only under a SynchronizationContext, which neither the library nor its tests install, so every
-# such mutant would survive as an equivalent one.
+# true and false differ only under a SynchronizationContext (a UI thread's), and the test process has none, so no test
+# could tell such a mutant apart: each would survive. The library passes false at every await, by convention.
 #
 # Not in the run: the tests in category ExternalBroker (RabbitMQ, ActiveMQ), and those that run rxstomp or dotnet as a
 # child process (Samples/RxStomp*, Packaging, Readme/NewTestProject): the child loads its own copy of the library,
