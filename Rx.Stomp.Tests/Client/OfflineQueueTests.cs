@@ -121,4 +121,19 @@ public sealed class OfflineQueueTests
         Assert.That(queue.IsIdle, Is.False);
         Assert.That(queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None), Is.Not.Null);
     }
+
+    [Test]
+    public void Frames_failed_all_at_once_are_gone_and_once_connected_a_sender_writes_directly()
+    {
+        var queue = new OfflineQueue();
+        var failed = queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None)!;
+        queue.BeginDrain();
+
+        queue.FailAll(new StompConnectionException("disconnected"));
+
+        Assert.That(failed.IsFaulted, Is.True);
+        Assert.That(queue.TryDequeue(), Is.Null, "a failed frame is never written later");
+        Assert.That(queue.IsIdle, Is.True);
+        Assert.That(queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None), Is.Null);
+    }
 }
