@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Reactive;
 
@@ -98,5 +99,35 @@ public sealed class HeartbeatsDueTests : ReactiveTest
         Assert.That(
             () => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(TimeSpan.FromTicks(ticks), scheduler, scale),
             Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void A_period_shorter_than_a_tick_beats_every_tick()
+    {
+        // 1 tick × 0.5 rounds to no time at all: without the floor the beats would repeat forever at one instant.
+        var scheduler = new TestScheduler();
+        var writes = scheduler.CreateHotObservable<Unit>();
+
+        var results = scheduler.Start(() => writes.HeartbeatsDue(TimeSpan.FromTicks(1), scheduler, sendScale: 0.5).Take(3), created: 0, subscribed: 100, disposed: 1000);
+
+        Marbles.AssertMessages(results.Messages, OnNext(101, U), OnNext(102, U), OnNext(103, U), OnCompleted<Unit>(103));
+    }
+
+    [Test]
+    public void A_scale_outside_zero_to_one_is_named_with_its_rule()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(
+            () => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, scheduler, 1.5),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("sendScale").And.Message.Contains("more than 0 and at most 1"));
+    }
+
+    [Test]
+    public void Rejects_null_writes_or_scheduler_at_once()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, Interval, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, TimeSpan.Zero, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, null!), Throws.ArgumentNullException);
     }
 }
