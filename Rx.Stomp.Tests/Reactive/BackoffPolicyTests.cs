@@ -122,6 +122,14 @@ public sealed class BackoffPolicyTests
     }
 
     [Test]
+    public void A_single_attempt_and_zero_delays_and_jitter_are_valid()
+    {
+        var once = Defaults with { MaxAttempts = 1, InitialDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero, Jitter = 0.0, Multiplier = 1.0 };
+
+        Assert.That(once.Validate(), Is.SameAs(once));
+    }
+
+    [Test]
     public void Validate_rejects_a_negative_max_delay_and_a_missing_random_source()
     {
         Assert.That(

@@ -83,12 +83,27 @@ public sealed class BroadcastTests : ReactiveTest
 
         broadcast.OnCompleted();
         broadcast.OnError(Bug);
-        broadcast.OnCompleted();
         broadcast.OnNext(1);
         broadcast.Subscribe(late);
 
         Marbles.AssertMessages(early.Messages, OnCompleted<int>(0));
         Marbles.AssertMessages(late.Messages, OnCompleted<int>(0));
+    }
+
+    [Test]
+    public void An_error_goes_to_every_observer()
+    {
+        var scheduler = new TestScheduler();
+        var broadcast = new Broadcast<int>(_ => { });
+        var (first, second) = (scheduler.CreateObserver<int>(), scheduler.CreateObserver<int>());
+        broadcast.Subscribe(first);
+        broadcast.Subscribe(second);
+
+        broadcast.OnNext(1);
+        broadcast.OnError(Bug);
+
+        Marbles.AssertMessages(first.Messages, OnNext(0, 1), OnError<int>(0, Bug));
+        Marbles.AssertMessages(second.Messages, OnNext(0, 1), OnError<int>(0, Bug));
     }
 
     [Test]

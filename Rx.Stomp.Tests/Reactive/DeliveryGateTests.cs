@@ -20,7 +20,8 @@ public sealed class DeliveryGateTests
     public void Knows_whether_this_thread_is_delivering()
     {
         var gate = new DeliveryGate();
-        bool inside = false, onOtherThread = true;
+        bool inside = false, onOtherThread = true, insidePost = false;
+        gate.Post(() => insidePost = gate.IsDeliveringOnThisThread);
 
         gate.Run(gate, g =>
         {
@@ -28,7 +29,7 @@ public sealed class DeliveryGateTests
             onOtherThread = Task.Run(() => g.IsDeliveringOnThisThread).GetAwaiter().GetResult();
         });
 
-        Assert.That((gate.IsDeliveringOnThisThread, inside, onOtherThread), Is.EqualTo((false, true, false)));
+        Assert.That((gate.IsDeliveringOnThisThread, insidePost, inside, onOtherThread), Is.EqualTo((false, true, true, false)));
     }
 
     [Test]

@@ -104,13 +104,17 @@ public sealed class HeartbeatsDueTests : ReactiveTest
     [Test]
     public void A_period_shorter_than_a_tick_beats_every_tick()
     {
-        // 1 tick × 0.5 rounds to no time at all: without the floor the beats would repeat forever at one instant.
-        var scheduler = new TestScheduler();
-        var writes = scheduler.CreateHotObservable<Unit>();
+        // 1 tick × 0.5 rounds to no time at all: without the floor the beats would repeat at one instant, as fast as
+        // the scheduler goes. A HistoricalScheduler, unlike the TestScheduler, runs an action due now at once.
+        var scheduler = new System.Reactive.Concurrency.HistoricalScheduler();
+        var start = scheduler.Now;
+        var beats = new List<long>();
 
-        var results = scheduler.Start(() => writes.HeartbeatsDue(TimeSpan.FromTicks(1), scheduler, sendScale: 0.5).Take(3), created: 0, subscribed: 100, disposed: 1000);
+        using var due = new System.Reactive.Subjects.Subject<Unit>().HeartbeatsDue(TimeSpan.FromTicks(1), scheduler, sendScale: 0.5).Take(3)
+            .Subscribe(_ => beats.Add((scheduler.Now - start).Ticks));
+        scheduler.AdvanceBy(TimeSpan.FromTicks(10));
 
-        Marbles.AssertMessages(results.Messages, OnNext(101, U), OnNext(102, U), OnNext(103, U), OnCompleted<Unit>(103));
+        Assert.That(beats, Is.EqualTo(new[] { 1L, 2, 3 }));
     }
 
     [Test]
@@ -126,8 +130,8 @@ public sealed class HeartbeatsDueTests : ReactiveTest
     public void Rejects_null_writes_or_scheduler_at_once()
     {
         var scheduler = new TestScheduler();
-        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, Interval, scheduler), Throws.ArgumentNullException);
-        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, TimeSpan.Zero, scheduler), Throws.ArgumentNullException);
-        Assert.That(() => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, null!), Throws.ArgumentNullException);
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, Interval, scheduler), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("writes"));
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, TimeSpan.Zero, scheduler), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("writes"));
+        Assert.That(() => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("scheduler"));
     }
 }
