@@ -96,6 +96,20 @@ public sealed class BackoffPolicyTests
         Assert.That(() => Defaults.DelayFor(attempt, random01), Throws.InstanceOf<ArgumentOutOfRangeException>());
 
     [Test]
+    public void A_draw_outside_zero_to_one_is_named_with_the_allowed_range() =>
+        Assert.That(
+            () => Defaults.DelayFor(1, 2.0),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("random01").And.Message.Contains("[0, 1]"));
+
+    [Test]
+    public void A_delay_beyond_the_largest_time_span_is_the_largest_time_span()
+    {
+        var unbounded = Defaults with { InitialDelay = TimeSpan.MaxValue, MaxDelay = TimeSpan.MaxValue, Jitter = 1.0 };
+
+        Assert.That(new[] { unbounded.DelayFor(1, 0.0), unbounded.DelayFor(1, 1.0), unbounded.DelayFor(int.MaxValue, 1.0) }, Is.All.EqualTo(TimeSpan.MaxValue));
+    }
+
+    [Test]
     public void Validate_rejects_nonsense()
     {
         Assert.That(() => (Defaults with { MaxAttempts = 0 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
@@ -106,4 +120,35 @@ public sealed class BackoffPolicyTests
         Assert.That(() => (Defaults with { InitialDelay = TimeSpan.FromTicks(-1) }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That((Defaults with { MaxAttempts = BackoffPolicy.Unlimited }).Validate().MaxAttempts, Is.EqualTo(-1));
     }
+
+    [Test]
+    public void A_single_attempt_and_zero_delays_and_jitter_are_valid()
+    {
+        var once = Defaults with { MaxAttempts = 1, InitialDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero, Jitter = 0.0, Multiplier = 1.0 };
+
+        Assert.That(once.Validate(), Is.SameAs(once));
+    }
+
+    [Test]
+    public void Validate_rejects_a_negative_max_delay_and_a_missing_random_source()
+    {
+        Assert.That(
+            () => (Defaults with { MaxDelay = TimeSpan.FromTicks(-1) }).Validate(),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("MaxDelay"));
+        Assert.That(
+            () => (Defaults with { RandomSource = null! }).Validate(),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("RandomSource"));
+    }
+
+    [Test]
+    public void Validate_names_the_rule_that_was_broken()
+    {
+        Assert.That(() => (Defaults with { Multiplier = 0.5 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("at least 1"));
+        Assert.That(() => (Defaults with { Jitter = -0.1 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("at least 0"));
+        Assert.That(() => (Defaults with { MaxAttempts = 0 }).Validate(), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("-1 for unlimited"));
+    }
+
+    [Test]
+    public void Validate_returns_a_valid_policy_unchanged() =>
+        Assert.That(Defaults.Validate(), Is.SameAs(Defaults));
 }

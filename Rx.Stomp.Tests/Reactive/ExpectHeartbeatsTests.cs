@@ -137,4 +137,33 @@ public sealed class ExpectHeartbeatsTests : ReactiveTest
             () => scheduler.CreateHotObservable<int>().ExpectHeartbeats(TimeSpan.FromTicks(ticks), scheduler, scale),
             Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
+
+    [Test]
+    public void A_scale_of_one_is_allowed_and_fails_after_exactly_the_interval()
+    {
+        var scheduler = new TestScheduler();
+        var beats = scheduler.CreateHotObservable(OnNext(1000, 1));
+
+        var results = scheduler.Start(() => beats.ExpectHeartbeats(Interval, scheduler, scale: 1.0), created: 0, subscribed: 100, disposed: 100000);
+
+        Marbles.AssertMessages(results.Messages, OnNext(1000, 1), OnError<int>(2000, Timeout(1000)));
+    }
+
+    [Test]
+    public void A_scale_below_one_is_named_with_its_rule()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(
+            () => scheduler.CreateHotObservable<int>().ExpectHeartbeats(Interval, scheduler, 0.5),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("scale").And.Message.Contains("at least 1"));
+    }
+
+    [Test]
+    public void Rejects_a_null_activity_or_scheduler_at_once()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(() => HeartbeatObservable.ExpectHeartbeats<int>(null!, Interval, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => HeartbeatObservable.ExpectHeartbeats<int>(null!, TimeSpan.Zero, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => scheduler.CreateHotObservable<int>().ExpectHeartbeats(Interval, null!), Throws.ArgumentNullException);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 using Rx.Stomp.Reactive;
 
@@ -98,5 +99,39 @@ public sealed class HeartbeatsDueTests : ReactiveTest
         Assert.That(
             () => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(TimeSpan.FromTicks(ticks), scheduler, scale),
             Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void A_period_shorter_than_a_tick_beats_every_tick()
+    {
+        // 1 tick × 0.5 rounds to no time at all: without the floor the beats would repeat at one instant, as fast as
+        // the scheduler goes. A HistoricalScheduler, unlike the TestScheduler, runs an action due now at once.
+        var scheduler = new System.Reactive.Concurrency.HistoricalScheduler();
+        var start = scheduler.Now;
+        var beats = new List<long>();
+
+        using var due = new System.Reactive.Subjects.Subject<Unit>().HeartbeatsDue(TimeSpan.FromTicks(1), scheduler, sendScale: 0.5).Take(3)
+            .Subscribe(_ => beats.Add((scheduler.Now - start).Ticks));
+        scheduler.AdvanceBy(TimeSpan.FromTicks(10));
+
+        Assert.That(beats, Is.EqualTo(new[] { 1L, 2, 3 }));
+    }
+
+    [Test]
+    public void A_scale_outside_zero_to_one_is_named_with_its_rule()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(
+            () => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, scheduler, 1.5),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("sendScale").And.Message.Contains("more than 0 and at most 1"));
+    }
+
+    [Test]
+    public void Rejects_null_writes_or_scheduler_at_once()
+    {
+        var scheduler = new TestScheduler();
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, Interval, scheduler), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("writes"));
+        Assert.That(() => HeartbeatObservable.HeartbeatsDue<Unit>(null!, TimeSpan.Zero, scheduler), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("writes"));
+        Assert.That(() => scheduler.CreateHotObservable<Unit>().HeartbeatsDue(Interval, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("scheduler"));
     }
 }

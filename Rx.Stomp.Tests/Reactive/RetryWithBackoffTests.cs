@@ -182,4 +182,37 @@ public sealed class RetryWithBackoffTests : ReactiveTest
         var byCallback = other.Start(() => connectOther.RetryWithBackoff(Doubling, other, onRetry: _ => throw bug), created: 0, subscribed: 100, disposed: 100000);
         Marbles.AssertMessages(byCallback.Messages, OnError<int>(110, bug));
     }
+
+    [Test]
+    public void A_throwing_callback_makes_no_further_attempt()
+    {
+        // The immediate scheduler would start a scheduled attempt at once, inside the failing one.
+        var attempts = 0;
+        var bug = new InvalidOperationException("bug");
+        var connect = System.Reactive.Linq.Observable.Defer(() =>
+        {
+            attempts++;
+            return System.Reactive.Linq.Observable.Throw<int>(Refused);
+        });
+        var calls = 0;
+        Exception? failure = null;
+
+        using var retrying = connect
+            .RetryWithBackoff(Doubling with { InitialDelay = TimeSpan.Zero }, System.Reactive.Concurrency.Scheduler.Immediate, onRetry: _ => { if (++calls == 1) throw bug; })
+            .Subscribe(_ => { }, e => failure = e);
+
+        Assert.That((attempts, failure), Is.EqualTo((1, (Exception)bug)));
+    }
+
+    [Test]
+    public void Rejects_null_arguments_and_an_invalid_policy_at_once()
+    {
+        var scheduler = new TestScheduler();
+        var connect = scheduler.CreateColdObservable<int>();
+
+        Assert.That(() => RetryObservable.RetryWithBackoff<int>(null!, Doubling, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => connect.RetryWithBackoff(null!, scheduler), Throws.ArgumentNullException);
+        Assert.That(() => connect.RetryWithBackoff(Doubling, null!), Throws.ArgumentNullException);
+        Assert.That(() => connect.RetryWithBackoff(Doubling with { MaxAttempts = 0 }, scheduler), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
 }
