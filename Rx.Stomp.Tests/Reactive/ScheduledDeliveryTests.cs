@@ -43,6 +43,24 @@ public sealed class ScheduledDeliveryTests : ReactiveTest
     }
 
     [Test]
+    public void Values_read_before_an_error_reach_the_observer_before_it()
+    {
+        // Rx's ObserveOn lets an error overtake the values still queued for the scheduler: messages read just before
+        // a subscription failed would be lost on a DeliveryScheduler, though they arrive on the default delivery.
+        var scheduler = new TestScheduler();
+        var source = new Subject<int>();
+        var observer = scheduler.CreateObserver<int>();
+        new ScheduledDelivery<int>(source, scheduler, _ => { }).Subscribe(observer);
+
+        source.OnNext(1);
+        source.OnNext(2);
+        source.OnError(Bug);
+        scheduler.AdvanceTo(10);
+
+        Marbles.AssertMessages(observer.Messages, OnNext(1, 1), OnNext(2, 2), OnError<int>(3, Bug));
+    }
+
+    [Test]
     public void A_throwing_observer_is_reported_and_delivery_goes_on()
     {
         var scheduler = new TestScheduler();

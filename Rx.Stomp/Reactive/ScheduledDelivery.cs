@@ -13,8 +13,13 @@ internal sealed class ScheduledDelivery<T>(IObservable<T> source, IScheduler sch
     public IDisposable Subscribe(IObserver<T> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        // Serialized first: ObserveOn expects one call at a time, and two connections' readers may call at once.
-        return new SerializedDelivery<T>(source, onObserverFault).ObserveOn(scheduler).Subscribe(new GuardedObserver(observer, onObserverFault));
+        // Serialized first: ObserveOn expects one call at a time, and two connections' readers may call at once. The
+        // end travels as a value: ObserveOn lets an error overtake the values still queued, which would lose them.
+        return new SerializedDelivery<T>(source, onObserverFault)
+            .Materialize()
+            .ObserveOn(scheduler)
+            .Dematerialize()
+            .Subscribe(new GuardedObserver(observer, onObserverFault));
     }
 
     private sealed class GuardedObserver(IObserver<T> inner, Action<Exception> onObserverFault) : IObserver<T>
