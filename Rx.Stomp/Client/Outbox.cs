@@ -12,6 +12,7 @@ internal sealed class Outbox(StompClientOptions options, Supervisor supervisor)
 {
     private static readonly Task<Frame?> Unanswered = Task.FromResult<Frame?>(null);
     private readonly OfflineQueue _queue = new();
+    private Task _lastDrain = Task.CompletedTask;
 
     /// <summary>Sends <paramref name="frame"/>; without a receipt the common case completes synchronously.</summary>
     /// <returns>The RECEIPT when <paramref name="receipt"/> is set, else null once the frame is handed to the connection.</returns>
@@ -107,6 +108,23 @@ internal sealed class Outbox(StompClientOptions options, Supervisor supervisor)
 
     /// <summary>Writes the queued frames on <paramref name="session"/>, in order; a caller asking for a receipt hears of it when it comes.</summary>
     public async Task DrainAsync(Session session)
+    {
+        // One drain at a time: a drain whose connection ended under the frame it was writing puts that frame back at the
+        // head of the queue, and the next connection's drain, which may already be under way, must find it there.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previous = Interlocked.Exchange(ref _lastDrain, done.Task);
+        try
+        {
+            await previous.ConfigureAwait(false);
+            await DrainQueueAsync(session).ConfigureAwait(false);
+        }
+        finally
+        {
+            done.SetResult();
+        }
+    }
+
+    private async Task DrainQueueAsync(Session session)
     {
         while (_queue.TryDequeue() is { } item)
         {
