@@ -97,4 +97,21 @@ public sealed class FrameReaderLimitEdgeTests
         Assert.That(error.Message, Does.Contain("frame is larger"));
         Assert.That(error.Offset, Is.EqualTo(24));
     }
+
+    [TestCase(" 5")]
+    [TestCase("5 ")]
+    [TestCase("  5  ")]
+    public void In_1_0_content_length_may_have_spaces_around_it(string value)
+    {
+        Assert.That(Feed(StompVersion.V10, $"SEND\ncontent-length:{value}\n\n12345\0").OnlyFrame().Body.Length, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void In_1_0_content_length_of_spaces_only_is_an_error()
+    {
+        var error = Feed(StompVersion.V10, "SEND\ncontent-length:   \n\n").Failed();
+
+        Assert.That(error.Message, Does.Contain("content-length"));
+        Assert.That(error.Offset, Is.EqualTo(5));
+    }
 }

@@ -19,6 +19,14 @@ public sealed class RefusalMessagesTests
     }
 
     [Test]
+    public void A_CR_or_LF_in_a_CONNECT_header_name_is_refused_saying_it_is_the_name()
+    {
+        var message = Refusal(StompVersion.V12, new Frame(StompCommand.Connect, StompHeaders.Create(("log\nin", "a"))));
+
+        Assert.That(message, Does.Contain("name holding CR or LF"));
+    }
+
+    [Test]
     public void A_CR_or_LF_in_a_1_0_header_is_refused_naming_the_version()
     {
         var message = Refusal(StompVersion.V10, new Frame(StompCommand.Send, StompHeaders.Create(("k", "a\rb"))));
@@ -54,11 +62,19 @@ public sealed class RefusalMessagesTests
     public void A_NUL_in_a_body_without_content_length_is_refused_saying_why()
     {
         var output = new ArrayBufferWriter<byte>();
-        var frame = new Frame(StompCommand.Send, null, new byte[] { 1, 0, 2 });
+        var frame = new Frame(StompCommand.Send, null, new byte[] { 0, 1 });
 
         var error = Assert.Throws<StompProtocolException>(() => new FrameWriter(StompVersion.V12).Write(output, frame, contentLength: false))!;
 
         Assert.That(error.Message, Does.Contain("NUL").And.Contain("content-length"));
+    }
+
+    [Test]
+    public void A_lone_surrogate_in_a_header_is_refused_saying_so()
+    {
+        var message = Refusal(StompVersion.V12, new Frame(StompCommand.Send, StompHeaders.Create(("k", "a\udc00b"))));
+
+        Assert.That(message, Does.Contain("lone surrogate"));
     }
 
     [Test]
