@@ -48,4 +48,11 @@ public sealed class StompHeadersArgumentsTests
         Assert.That(error.ParamName, Is.EqualTo("name"));
         Assert.That(error.Message, Does.Contain("empty"));
     }
+
+    [Test]
+    public void A_missing_header_gives_an_empty_value_not_null()
+    {
+        Assert.That(StompHeaders.Create(("a", "1")).TryGetValue("b", out var value), Is.False);
+        Assert.That(value, Is.Empty);
+    }
 }
