@@ -126,12 +126,15 @@ public sealed class FrameWriterTests
         Assert.That(bytes.AsSpan(0, bytes.Length - 3).IndexOf((byte)'\r'), Is.EqualTo(-1), FrameText.Show(bytes));
     }
 
-    // Built at run time: attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD.
+    // Built at run time: attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD. The test
+    // takes an index, not the text: a lone surrogate in a test's name does not survive the trip to the test runner
+    // (VSTest, Stryker), which then cannot tell the test's result apart and never counts it.
     private static readonly string[] LoneSurrogates = ["\ud800", "a\udc00b", "\udbff", "x\ud83d"];
 
     [Test]
-    public void A_lone_surrogate_in_a_header_is_refused([Values] StompVersion version, [ValueSource(nameof(LoneSurrogates))] string text)
+    public void A_lone_surrogate_in_a_header_is_refused([Values] StompVersion version, [Range(0, 3)] int which)
     {
+        var text = LoneSurrogates[which];
         Assert.That(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)), Is.Not.EqualTo(text), "The test text must hold a lone surrogate.");
         AssertRefused(version, new Frame(StompCommand.Send, StompHeaders.Create(("k", text))));
         AssertRefused(version, new Frame(StompCommand.Send, StompHeaders.Create((text, "v"))));

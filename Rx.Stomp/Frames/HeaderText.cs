@@ -20,7 +20,7 @@ internal static class HeaderText
         StompHeaderNames.Subscription, StompHeaderNames.Transaction, StompHeaderNames.Version, StompHeaderNames.ReplyTo,
         StompHeaderNames.CorrelationId, StompHeaderNames.Redelivered, StompHeaderNames.Requeue,
         "persistent", "priority", "expires", "timestamp", "type", "prefetch-count", "durable", "auto-delete",
-        "exclusive", "redelivered", "original-destination",
+        "exclusive", "original-destination",
     ];
 
     /// <summary>The known names by length, so that a name is compared with the few of its length only.</summary>
@@ -46,7 +46,8 @@ internal static class HeaderText
         }
 
         // Check UTF-8 on the wire bytes, before unescaping, so that the error says where the bad byte is in the
-        // frame. Escapes are ASCII, so unescaping can neither make nor mend an invalid sequence.
+        // frame. Escapes are ASCII, so unescaping can neither make nor mend an invalid sequence: decoding the valid
+        // bytes below cannot fail.
         if (!System.Text.Unicode.Utf8.IsValid(raw))
         {
             throw new StompProtocolException("A header is not valid UTF-8.", offset + FirstInvalidUtf8(raw));
@@ -54,7 +55,7 @@ internal static class HeaderText
 
         if (!escaped || raw.IndexOf((byte)'\\') < 0)
         {
-            return Utf8(raw, offset);
+            return StrictUtf8.GetString(raw);
         }
 
         var rented = raw.Length <= 512 ? null : ArrayPool<byte>.Shared.Rent(raw.Length);
@@ -62,7 +63,7 @@ internal static class HeaderText
         {
             var target = rented is null ? stackalloc byte[raw.Length] : rented.AsSpan(0, raw.Length);
             var length = Unescape(raw, target, version, offset);
-            return Utf8(target[..length], offset);
+            return StrictUtf8.GetString(target[..length]);
         }
         finally
         {
@@ -113,18 +114,6 @@ internal static class HeaderText
         }
 
         return i;
-    }
-
-    private static string Utf8(ReadOnlySpan<byte> raw, long offset)
-    {
-        try
-        {
-            return StrictUtf8.GetString(raw);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new StompProtocolException($"A header is not valid UTF-8 (at byte {offset + e.Index}).", e);
-        }
     }
 
     /// <summary>
