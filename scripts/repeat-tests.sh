@@ -14,7 +14,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDTERMINALLOGGER=off
 
 dotnet build Rx.Stomp.sln -c Release -v quiet -nologo >/dev/null
 
-count() { tr -d '\r' < "$2" | sed -n -E "s/^[[:space:]]*$1: ([0-9]+)[[:space:]]*\$/\\1/p" | awk '{s+=$1} END {print s+0}'; }
+# shellcheck source=scripts/test-results.sh
+source scripts/test-results.sh
 for run in $(seq 1 "$runs"); do
   log="$logs/run-$run.log"
   started=$(date +%s)
@@ -22,9 +23,9 @@ for run in $(seq 1 "$runs"); do
   dotnet test Rx.Stomp.sln -c Release --no-build --filter "TestCategory!=ExternalBroker" --logger "console;verbosity=normal" --blame-hang-timeout 5m > "$log" 2>&1
   rc=$?
   set -e
-  echo "run $run/$runs: $(count Passed "$log") passed, $(count Failed "$log") failed, $(count Skipped "$log") skipped, $(( $(date +%s) - started )) s"
+  echo "run $run/$runs: $(test_count Passed "$log") passed, $(test_count Failed "$log") failed, $(test_count Skipped "$log") skipped, $(( $(date +%s) - started )) s"
   if [ "$rc" -ne 0 ]; then
-    tr -d '\r' < "$log" | awk '/^[[:space:]]+Failed [^:]/ { show = 1; lines = 0 } /^[[:space:]]+(Passed|Skipped) / { show = 0 } show && lines < 25 { print; lines++ }'
+    test_failures "$log"
     echo "run $run failed: its log is $log"
     exit 1
   fi

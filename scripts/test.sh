@@ -61,17 +61,12 @@ dotnet test "$sln" -c Release --logger "console;verbosity=normal" --blame-hang-t
 rc=${PIPESTATUS[0]}
 set -e
 
-# Each test project ends with a block "Total tests: N / Passed: N / Failed: N / Skipped: N"
-# (the lines with a colon; single test results read "  Passed Name [1 ms]"): sum them.
-sum() { tr -d '\r' < "$out" | sed -n -E "s/^[[:space:]]*$1: ([0-9]+)[[:space:]]*\$/\\1/p" | awk '{s+=$1} END {print s+0}'; }
-passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+# shellcheck source=scripts/test-results.sh
+source "$ROOT/scripts/test-results.sh"
+passed=$(test_count Passed "$out"); failed=$(test_count Failed "$out"); skipped=$(test_count Skipped "$out")
 
-# CI keeps only the tail of the output: repeat each failure (name, message, the first
-# lines of its stack) just above the summary so it is never scrolled away.
-failures="$(tr -d '\r' < "$out" | awk '
-  /^[[:space:]]+Failed [^:]/ { show = 1; lines = 0; print; next }
-  /^[[:space:]]+(Passed|Skipped) / { show = 0 }
-  show && lines < 25 { print; lines++ }')"
+# CI keeps only the tail of the output: repeat each failure just above the summary so it is never scrolled away.
+failures="$(test_failures "$out")"
 # Fixtures skipped for want of a broker or of the shared bench (Rx.Stomp.Tests/Support/SkippedFixtures.cs).
 skips="$(tr -d '\r' < "$out" | grep -E '^SKIPPED ' | sort -u || true)"
 rm -f "$out"
