@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime;
 using Rx.Stomp.Client;
 using Rx.Stomp.Samples.Cli;
 
@@ -25,21 +26,19 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
         var report = new BenchReport(Console.Out);
         report.Header(target.Description, count, settings.Size, settings.RoundTrips, settings.Repeat);
 
-        // Untimed: the JIT's tiers and the thread pool settle, so every repetition measures the steady state.
-        var warmUp = Math.Min(count, 100_000);
-        await workloads.PublishAsync(Queue(0, settings.Size), warmUp, settings.Size, cancellationToken);
-        await workloads.ConsumeAsync(Queue(0, settings.Size), warmUp, settings.Size, cancellationToken);
+        await WarmUp.RunAsync(workloads, Queue(0, settings.Size), count, settings.Size, cancellationToken);
 
         var runs = new List<BenchRun>();
         for (var repetition = 1; repetition <= settings.Repeat; repetition++)
         {
             var queue = Queue(repetition, settings.Size);
+            var jit = JitInfo.GetCompilationTime();
             var publish = await workloads.PublishAsync(queue, count, settings.Size, cancellationToken);
             var consume = await workloads.ConsumeAsync(queue, count, settings.Size, cancellationToken);
             var roundTrips = await workloads.RoundTripsAsync(queue, settings.RoundTrips, cancellationToken);
             var raw = compare is null ? null
                 : await compare.RunLimitAsync(target.Endpoint.Host, target.Endpoint.Port, count, settings.Size, settings.RoundTrips, target.IsNullPeer, cancellationToken);
-            var run = new BenchRun(settings.Size, publish, consume, roundTrips, raw);
+            var run = new BenchRun(settings.Size, publish, consume, roundTrips, raw, JitInfo.GetCompilationTime() - jit);
             report.Repetition(repetition, run);
             runs.Add(run);
         }

@@ -11,15 +11,15 @@ internal sealed class BenchReport(TextWriter output)
     {
         Line($"Target: {target}; {count:N0} messages of {size} B, {trips:N0} round trips, {repeat} repetition(s); {Environment.ProcessorCount} cores.");
         Line();
-        Line("| run | publish msg/s | consume msg/s | rtt p50 µs | rtt p99 µs | CPU µs/msg publish, consume | raw publish | raw consume | raw p50 | raw p99 | raw CPU µs/msg publish, consume |");
-        Line("|---|---|---|---|---|---|---|---|---|---|---|");
+        Line("| run | publish msg/s | consume msg/s | rtt p50 µs | rtt p99 µs | CPU µs/msg publish, consume | raw publish | raw consume | raw p50 | raw p99 | raw CPU µs/msg publish, consume | JIT ms |");
+        Line("|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     public void Repetition(int repetition, BenchRun run) =>
         Line($"| {repetition} | {Rate(run.Publish.MessagesPerSecond)} | {Rate(run.Consume.MessagesPerSecond)} | {Micros(run.RoundTrips.P50Micros)} | {Micros(run.RoundTrips.P99Micros)} " +
              $"| {Fixed(run.Publish.CpuMicrosPerMessage)}, {Fixed(run.Consume.CpuMicrosPerMessage)} " +
              $"| {Rate(run.Raw?.Publish.MessagesPerSecond)} | {Rate(run.Raw?.Consume.MessagesPerSecond)} | {Micros(run.Raw?.RoundTrips.P50Micros)} | {Micros(run.Raw?.RoundTrips.P99Micros)} " +
-             $"| {Fixed(run.Raw?.Publish.CpuMicrosPerMessage)}, {Fixed(run.Raw?.Consume.CpuMicrosPerMessage)} |");
+             $"| {Fixed(run.Raw?.Publish.CpuMicrosPerMessage)}, {Fixed(run.Raw?.Consume.CpuMicrosPerMessage)} | {run.Jit.TotalMilliseconds.ToString("N0", Invariant)} |");
 
     /// <summary>
     /// The medians, with the client's cost per message and its ratios to the raw client; through a broker

@@ -1,7 +1,10 @@
 namespace Rx.Stomp.Samples.Bench;
 
-/// <summary>One repetition: the client's three workloads and, when compared, the raw client's.</summary>
-internal sealed record BenchRun(int Size, Figures Publish, Figures Consume, Figures RoundTrips, RawFigures? Raw);
+/// <summary>
+/// One repetition: the client's three workloads and, when compared, the raw client's; <paramref name="Jit"/> is the
+/// time the JIT spent compiling during it (its CPU counts in the figures of whatever workload it overlapped).
+/// </summary>
+internal sealed record BenchRun(int Size, Figures Publish, Figures Consume, Figures RoundTrips, RawFigures? Raw, TimeSpan Jit = default);
 
 /// <summary>Throughput at one body size, in messages per second; the raw figures are null when not compared.</summary>
 internal sealed record SweepPoint(int Size, long Messages, double Publish, double Consume, double? RawPublish, double? RawConsume)

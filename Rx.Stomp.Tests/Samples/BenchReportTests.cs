@@ -45,6 +45,18 @@ public sealed class BenchReportTests
     }
 
     [Test]
+    public void A_repetition_shows_the_time_the_JIT_compiled_during_it()
+    {
+        var run = new BenchRun(128, new Figures(10, 1, 0.5, 48), new Figures(10, 1, 0.5, 384), new Figures(10, 1, 60, 800, 50, 90),
+            RawFigures.Parse(RawOutput), TimeSpan.FromMilliseconds(1234.4));
+        var text = new StringWriter();
+
+        new BenchReport(text).Repetition(2, run);
+
+        Assert.That(text.ToString().TrimEnd(), Does.StartWith("| 2 | 10 | 10 | 50 | 90 | 0.50, 0.50 | 27,382 | 27,144 | 85 | 160 | 0.41, 9.20 |").And.EndWith("| 1,234 |"));
+    }
+
+    [Test]
     public void Against_a_null_peer_or_without_the_raw_client_no_targets_are_judged()
     {
         var run = new BenchRun(128, new Figures(10, 1, 0.5, 48), new Figures(10, 1, 0.5, 384), new Figures(10, 1, 60, 800, 50, 90), null);
