@@ -237,7 +237,7 @@ public sealed class FrameReader
 
     private static StompCommand ParseCommand(ReadOnlySpan<byte> line)
     {
-        if (StompCommands.TryParse(line, out var command) && command != StompCommand.Heartbeat)
+        if (StompCommands.TryParse(line, out var command))
         {
             return command;
         }

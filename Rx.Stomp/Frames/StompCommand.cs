@@ -76,7 +76,10 @@ public static class StompCommands
     public static bool IsEscaped(this StompCommand command) =>
         command is not (StompCommand.Connect or StompCommand.Stomp or StompCommand.Connected);
 
-    /// <summary>Finds the command whose wire name is exactly <paramref name="name"/> (case-sensitive).</summary>
+    /// <summary>
+    /// Finds the command whose wire name is exactly <paramref name="name"/> (case-sensitive); never
+    /// <see cref="StompCommand.Heartbeat"/>, which has no name.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> name, out StompCommand command)
     {
         for (var i = 1; i < Utf8Names.Length; i++)
