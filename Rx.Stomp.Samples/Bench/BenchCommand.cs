@@ -24,9 +24,10 @@ internal sealed class BenchCommand : ClientCommand<BenchSettings>
         var workloads = new ClientWorkloads(target.Options, target.IsNullPeer, TimeSpan.FromSeconds(settings.TimeoutSeconds));
         var count = settings.CountOrDefault;
         var report = new BenchReport(Console.Out);
-        report.Header(target.Description, count, settings.Size, settings.RoundTrips, settings.Repeat);
-
-        await WarmUp.RunAsync(workloads, Queue(0, settings.Size), count, settings.Size, cancellationToken);
+        var warmUp = settings.NoWarmUp
+            ? "No warm-up: the first repetition includes the JIT's compiling."
+            : await WarmUp.RunAsync(workloads, Queue(0, settings.Size), count, settings.Size, cancellationToken);
+        report.Header(target.Description, count, settings.Size, settings.RoundTrips, settings.Repeat, warmUp);
 
         var runs = new List<BenchRun>();
         for (var repetition = 1; repetition <= settings.Repeat; repetition++)

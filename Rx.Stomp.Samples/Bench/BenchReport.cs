@@ -7,9 +7,11 @@ internal sealed class BenchReport(TextWriter output)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public void Header(string target, long count, int size, int trips, int repeat)
+    /// <summary>What is measured, how the run was warmed up (<paramref name="warmUp"/>), then the head of the table of repetitions.</summary>
+    public void Header(string target, long count, int size, int trips, int repeat, string warmUp)
     {
         Line($"Target: {target}; {count:N0} messages of {size} B, {trips:N0} round trips, {repeat} repetition(s); {Environment.ProcessorCount} cores.");
+        Line(warmUp);
         Line();
         Line("| run | publish msg/s | consume msg/s | rtt p50 µs | rtt p99 µs | CPU µs/msg publish, consume | raw publish | raw consume | raw p50 | raw p99 | raw CPU µs/msg publish, consume | JIT ms |");
         Line("|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -35,6 +35,10 @@ internal sealed class BenchSettings : ConnectionSettings
     [Description("Run everything K times and report medians (default 1).")]
     public int Repeat { get; set; } = 1;
 
+    [CommandOption("--no-warm-up")]
+    [Description("Skip the untimed warm-up: the workloads run once, cold, as the reference clients run them (to compare a whole process's CPU with theirs).")]
+    public bool NoWarmUp { get; set; }
+
     [CommandOption("--sizes <LIST>")]
     [Description("Also measure publish and consume per body size, e.g. 16,128,1024,65536,4000000 (raw_peer takes frames under 4 MiB).")]
     public string? Sizes { get; set; }

@@ -26,8 +26,10 @@ internal static class WarmUp
     /// <see cref="ConnectionCycles"/> short runs, then one publish and one consume of <paramref name="count"/>
     /// messages (at most 100,000), then a wait until the JIT has been quiet for <see cref="Quiet"/>.
     /// </summary>
-    public static async Task RunAsync(ClientWorkloads workloads, string queue, long count, int size, CancellationToken cancellationToken)
+    /// <returns>What was run, for the report.</returns>
+    public static async Task<string> RunAsync(ClientWorkloads workloads, string queue, long count, int size, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.StartNew();
         for (var cycle = 0; cycle < ConnectionCycles; cycle++)
         {
             await workloads.PublishAsync(queue, 10, size, cancellationToken);
@@ -45,5 +47,8 @@ internal static class WarmUp
             compiled = JitInfo.GetCompiledMethodCount();
             await Task.Delay(Quiet, cancellationToken);
         }
+
+        return $"Warm-up, untimed: {ConnectionCycles} connections per workload, {messages:N0} messages each way, " +
+               $"then the JIT quiet for {Quiet.TotalMilliseconds:0} ms ({started.Elapsed.TotalSeconds:0.0} s in all).";
     }
 }

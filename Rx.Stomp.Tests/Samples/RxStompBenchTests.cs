@@ -15,6 +15,7 @@ public sealed class RxStompBenchTests
 
         Assert.That(bench.ExitCode, Is.EqualTo(0), bench.Transcript);
         Assert.That(bench.Output, Does.Contain("embedded broker"));
+        Assert.That(bench.Stdout, Has.Some.Match(@"^Warm-up, untimed: 100 connections per workload, 2,000 messages each way, then the JIT quiet for 500 ms \(\d+\.\d s in all\)\.$"), bench.Transcript);
         foreach (var row in new[] { "| publish 128 B | ", "| consume 128 B | ", "| rtt p50 | ", "| rtt p99 | " })
         {
             Assert.That(bench.Stdout, Has.Some.StartsWith(row), bench.Transcript);
@@ -29,10 +30,11 @@ public sealed class RxStompBenchTests
         var chart = Path.Combine(Path.GetTempPath(), $"rxstomp-bench-{Guid.NewGuid():N}.png");
         try
         {
-            using var bench = await RxStompProcess.RunAsync("bench", "--peer", "-n", "20000", "-r", "20", "--sizes", "128,65536", "--chart", chart);
+            using var bench = await RxStompProcess.RunAsync("bench", "--peer", "-n", "20000", "-r", "20", "--sizes", "128,65536", "--chart", chart, "--no-warm-up");
 
             Assert.That(bench.ExitCode, Is.EqualTo(0), bench.Transcript);
             Assert.That(bench.Stdout[0], Does.StartWith("Target: null peer (rxstomp null-peer on port "), bench.Transcript);
+            Assert.That(bench.Stdout[1], Does.StartWith("No warm-up"), bench.Transcript);
             Assert.That(bench.Stdout.Single(l => l.StartsWith("| publish 128 B | ", StringComparison.Ordinal)), Does.Match(@"^\| publish 128 B \| [\d,]+ msg/s \| — msg/s \| — \| \d+\.\d\d \|"), "a rate and CPU per message, no raw client");
             Assert.That(bench.Stdout, Has.Some.StartsWith("| 64 KiB × "), bench.Transcript);
             var png = await File.ReadAllBytesAsync(chart);
