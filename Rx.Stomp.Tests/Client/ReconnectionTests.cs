@@ -545,61 +545,124 @@ public class ReconnectionTests
     [Test]
     public async Task A_send_that_finds_its_connection_ended_before_the_end_is_taken_in_waits_and_goes_out_on_the_next_one()
     {
-        await using var peer = new RawPeer();
-        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 } });
-        await using var cleanup = RawPeer.ClosingFirst(peer, client);
-        await peer.ConnectAsync(client);
-        using var gate = new ManualResetEventSlim();
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var held = client.Watch("/queue/hold", new SubscribeOptions { Receipt = false }).Subscribe(_ =>
-        {
-            holding.TrySetResult();
-            gate.Wait(StreamWaits.DefaultTimeout);
-        });
-        var subscribe = await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
-        await peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/hold"), ("message-id", "m"), ("subscription", subscribe.Headers["id"]!))));
-        await holding.Task.WaitAsync(StreamWaits.DefaultTimeout);
+        await using var held = await ConnectionClosedUnderAHeldReader.OpenAsync();
 
-        // The reader is held inside the watch: the client cannot take the end of the connection in. The peer closes
-        // it; the client's writes fail (a write whose bytes may have left fails honestly), then the connection ends
-        // for writing, and a send that finds it so waits for the end to be taken in.
-        peer.CloseClientConnection();
-        var failures = new List<Exception>();
-        Task? racing = null;
-        // The connection ends for writing once the writer has taken its failure in, on the pool: sends fail until then.
-        using var limit = new CancellationTokenSource(StreamWaits.DefaultTimeout);
-        while (racing is null && !limit.IsCancellationRequested)
-        {
-            Task send;
-            try
-            {
-                send = client.SendAsync("/queue/a", "raced");
-            }
-            catch (StompException e)
-            {
-                Assert.Fail($"SendAsync threw instead of failing its task: {e.Message}");
-                throw;
-            }
+        var (waiting, failures) = await ConnectionClosedUnderAHeldReader.SendUntilOneWaitsOrFailsAsEndedAsync(() => held.Client.SendAsync("/queue/a", "raced"));
 
-            // A window only to show that this send does not complete; one that fails or goes out does so at once.
-            if (await Task.WhenAny(send, Task.Delay(TimeSpan.FromMilliseconds(300))) != send)
-            {
-                racing = send;
-            }
-            else if (send.Exception?.InnerException is { } failure)
-            {
-                failures.Add(failure);
-            }
-        }
-
-        Assert.That(racing, Is.Not.Null, "a send met the connection ended for writing");
+        Assert.That(waiting, Is.Not.Null, "a send met the connection ended for writing");
         Assert.That(failures, Has.None.InstanceOf<ConnectionEndedException>(), "a send that wrote nothing is never failed for it");
         Assert.That(failures, Has.Count.LessThanOrEqualTo(1), "once a write failed, the sends after it wait for the next connection");
-        gate.Set();
-        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
-        Assert.That((await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout)).Headers["destination"], Is.EqualTo("/queue/hold"));
-        Assert.That((await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("raced"));
-        await racing!.WaitAsync(StreamWaits.DefaultTimeout);
+        await held.ReleaseAndReconnectAsync();
+        Assert.That((await held.Peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout)).GetBodyText(), Is.EqualTo("raced"));
+        await waiting!.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [TestCase(StompCommand.Ack, "id", "ack-1")]
+    [TestCase(StompCommand.Send, "transaction", "tx-1")]
+    public async Task A_frame_bound_to_its_connection_that_finds_it_ended_fails_and_never_goes_out_on_the_next_one(StompCommand command, string name, string value)
+    {
+        await using var held = await ConnectionClosedUnderAHeldReader.OpenAsync();
+        var bound = new Frame(command, StompHeaders.Create(("destination", "/queue/a"), (name, value)));
+
+        var (waiting, failures) = await ConnectionClosedUnderAHeldReader.SendUntilOneWaitsOrFailsAsEndedAsync(() => held.Client.SendFrameAsync(bound));
+
+        Assert.That(waiting, Is.Null, "an ACK, or a SEND in a transaction, means nothing to another connection: it never waits for one");
+        Assert.That(failures.LastOrDefault(), Is.InstanceOf<ConnectionEndedException>(), "it fails as never written");
+        await held.ReleaseAndReconnectAsync();
+        await held.Client.SendAsync("/queue/after", "after");
+        Assert.That((await held.Peer.ReadFrameAsync().WaitAsync(StreamWaits.DefaultTimeout))?.GetBodyText(), Is.EqualTo("after"), "nothing before it on the next connection");
+    }
+
+    /// <summary>
+    /// A client whose reader is held inside a watch, so that it cannot take the end of its connection in, while the
+    /// peer closes that connection: the client's writes fail (a write whose bytes may have left fails honestly), then
+    /// the connection ends for writing, and the frames sent then meet a connection that has ended but is still current.
+    /// </summary>
+    private sealed class ConnectionClosedUnderAHeldReader : IAsyncDisposable
+    {
+        private readonly ManualResetEventSlim _gate = new();
+        private readonly IAsyncDisposable _cleanup;
+        private IDisposable? _held;
+
+        private ConnectionClosedUnderAHeldReader()
+        {
+            Client = new StompClient(new StompClientOptions { Endpoints = [Peer.Endpoint], ConnectRetry = BackoffPolicy.Connect with { MaxAttempts = 1 } });
+            _cleanup = RawPeer.ClosingFirst(Peer, Client);
+        }
+
+        public RawPeer Peer { get; } = new();
+
+        public StompClient Client { get; }
+
+        public static async Task<ConnectionClosedUnderAHeldReader> OpenAsync()
+        {
+            var held = new ConnectionClosedUnderAHeldReader();
+            await held.Peer.ConnectAsync(held.Client);
+            var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            held._held = held.Client.Watch("/queue/hold", new SubscribeOptions { Receipt = false }).Subscribe(_ =>
+            {
+                holding.TrySetResult();
+                held._gate.Wait(StreamWaits.DefaultTimeout);
+            });
+            var subscribe = await held.Peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+            await held.Peer.SendAsync(new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/hold"), ("message-id", "m"), ("subscription", subscribe.Headers["id"]!))));
+            await holding.Task.WaitAsync(StreamWaits.DefaultTimeout);
+            held.Peer.CloseClientConnection();
+            return held;
+        }
+
+        /// <summary>
+        /// Sends until one send waits, or one fails as never written (<see cref="ConnectionEndedException"/>); the
+        /// connection ends for writing once the writer has taken its failure in, on the pool, so sends fail until then.
+        /// </summary>
+        /// <returns>The send that waits, if one did; the failures before.</returns>
+        public static async Task<(Task? Waiting, List<Exception> Failures)> SendUntilOneWaitsOrFailsAsEndedAsync(Func<Task> send)
+        {
+            var failures = new List<Exception>();
+            using var limit = new CancellationTokenSource(StreamWaits.DefaultTimeout);
+            while (!limit.IsCancellationRequested && failures.LastOrDefault() is not ConnectionEndedException)
+            {
+                Task sent;
+                try
+                {
+                    sent = send();
+                }
+                catch (StompException e)
+                {
+                    Assert.Fail($"The send threw instead of failing its task: {e.Message}");
+                    throw;
+                }
+
+                // A window only to show that this send does not complete; one that fails or goes out does so at once.
+                if (await Task.WhenAny(sent, Task.Delay(TimeSpan.FromMilliseconds(300))) != sent)
+                {
+                    return (sent, failures);
+                }
+
+                if (sent.Exception?.InnerException is { } failure)
+                {
+                    failures.Add(failure);
+                }
+            }
+
+            return (null, failures);
+        }
+
+        /// <summary>Lets the reader go, so the end is taken in; the client reconnects and subscribes its watch again.</summary>
+        public async Task ReleaseAndReconnectAsync()
+        {
+            _gate.Set();
+            await Peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+            Assert.That((await Peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout)).Headers["destination"], Is.EqualTo("/queue/hold"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _gate.Set();
+            _held?.Dispose();
+            await _cleanup.DisposeAsync();
+            _gate.Dispose();
+        }
     }
 
     /// <summary>
