@@ -1,6 +1,7 @@
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Tests.Support;
+using Rx.Stomp.Transport;
 
 namespace Rx.Stomp.Tests.Client;
 
@@ -31,6 +32,63 @@ public class ConnectTimeoutTests
         Assert.That(error!.Message, Does.Contain("No CONNECTED"));
         Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Faulted));
         await connection.ClientClosed.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
+    public async Task A_host_that_never_answers_the_connection_times_out_at_the_deadline()
+    {
+        await using var broker = new VirtualBroker();
+        var host = new SilentHostTransport();
+        host.Release();
+        var client = broker.Client(o => o with { Transport = host, ConnectTimeout = TimeSpan.FromSeconds(5), Endpoints = [new("silent", 1)] });
+
+        var connecting = client.ConnectAsync();
+        await host.Attempted.WaitAsync(StreamWaits.DefaultTimeout);
+        await broker.Clock.WhenScheduledAsync(TimeSpan.FromSeconds(5));
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(5) - Tick);
+        Assert.That(connecting.IsCompleted, Is.False, "gave up before the deadline");
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(5));
+
+        var error = Assert.ThrowsAsync<StompConnectionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(error!.Message, Is.EqualTo("Could not connect to silent:1 within 5 s."));
+    }
+
+    [Test]
+    public async Task A_connect_stopped_as_its_deadline_passes_ends_as_stopped_and_tries_no_other_endpoint()
+    {
+        await using var broker = new VirtualBroker();
+        var host = new SilentHostTransport();
+        var client = broker.Client(o => o with { Transport = host, ConnectTimeout = TimeSpan.FromSeconds(5), Endpoints = [new("first", 1), new("second", 2)] });
+
+        var connecting = client.ConnectAsync();
+        await host.Attempted.WaitAsync(StreamWaits.DefaultTimeout);
+        await broker.Clock.WhenScheduledAsync(TimeSpan.FromSeconds(5));
+        // The deadline and the stop both come before the attempt hears of either: the stop is what counts.
+        broker.Clock.AdvanceTo(TimeSpan.FromSeconds(5));
+        var disconnecting = client.DisconnectAsync();
+        host.Release();
+
+        await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
+        var stopped = Assert.ThrowsAsync<StompConnectionException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(stopped!.Message, Does.Contain("disconnected while connecting"));
+        Assert.That(host.Attempts, Is.EqualTo(new StompEndpoint[] { new("first", 1) }), "a stopped connect tries no other endpoint");
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
+    }
+
+    [Test]
+    public async Task Cancelling_a_connect_ends_the_callers_wait_while_the_client_goes_on_connecting()
+    {
+        await using var broker = new VirtualBroker();
+        var host = new SilentHostTransport();
+        var client = broker.Client(o => o with { Transport = host, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        using var cancel = new CancellationTokenSource();
+
+        var connecting = client.ConnectAsync(cancel.Token);
+        await host.Attempted.WaitAsync(StreamWaits.DefaultTimeout);
+        await cancel.CancelAsync();
+
+        Assert.That(async () => await connecting.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connecting), "DisconnectAsync stops a connect; a cancelled wait does not");
     }
 
     [Test]

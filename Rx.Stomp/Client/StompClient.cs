@@ -108,7 +108,9 @@ public sealed class StompClient : IAsyncDisposable, IDisposable
     /// Opens a connection: tries each endpoint in order until one accepts, sends CONNECT, and waits for CONNECTED,
     /// retrying with <see cref="StompClientOptions.ConnectRetry"/>. From then on the client keeps itself connected:
     /// a lost connection is reopened with <see cref="StompClientOptions.Reconnect"/> and every live watch is
-    /// subscribed again. Does nothing if already connected or connecting.
+    /// subscribed again. Does nothing if already connected or connecting. Cancelling <paramref name="cancellationToken"/>
+    /// ends the caller's wait, not the connect, which goes on in the background: <see cref="DisconnectAsync(CancellationToken)"/>
+    /// stops it.
     /// </summary>
     /// <exception cref="StompErrorException">The broker refused (bad login, unknown virtual host…); not retried.</exception>
     /// <exception cref="StompVersionException">The broker chose a version that was not offered; not retried.</exception>
