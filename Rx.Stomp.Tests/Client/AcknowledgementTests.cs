@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Rx.Stomp.Testing;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
@@ -85,7 +86,82 @@ public class AcknowledgementTests
 
         var (_, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V11);
         await using var _ = cleanup;
-        Assert.ThrowsAsync<ArgumentException>(() => client.AckAsync("m-7"));
+        Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.AckAsync("m-7")), Has.Property(nameof(ArgumentException.ParamName)).EqualTo("subscription")
+            .And.Message.StartsWith("STOMP 1.1 names a message by message-id and subscription: give the subscription."));
+    }
+
+    [TestCase(StompVersion.V12, "id:m-7")]
+    [TestCase(StompVersion.V11, "message-id:m-7 subscription:")]
+    public async Task ACK_of_a_MESSAGE_without_the_header_its_version_names_it_by_falls_back(StompVersion version, string expected)
+    {
+        var (peer, message, cleanup) = await DeliverAsync(version, new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("message-id", "m-7"))));
+        await using var _ = cleanup;
+
+        await message.AckAsync();
+        var ack = await peer.ExpectAsync(StompCommand.Ack).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(UnsubscribeTests.Shape(ack), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_MESSAGE_without_a_message_id_cannot_be_acknowledged()
+    {
+        var (_, message, cleanup) = await DeliverAsync(StompVersion.V12, new Frame(StompCommand.Message, StompHeaders.Create(("destination", "/queue/a"), ("ack", "ack-9"))));
+        await using var _ = cleanup;
+
+        Assert.That(Assert.ThrowsAsync<StompProtocolException>(() => message.AckAsync())!.Message, Is.EqualTo("The MESSAGE has no message-id to acknowledge."));
+    }
+
+    [TestCase(StompCommand.Ack, "acknowledged")]
+    [TestCase(StompCommand.Nack, "refused")]
+    public async Task A_message_whose_connection_is_gone_can_be_neither_acknowledged_nor_refused_on_the_next(StompCommand command, string verb)
+    {
+        var (peer, message, cleanup) = await DeliverAsync(StompVersion.V12, configure: QuickReconnect);
+        await using var _ = cleanup;
+        await ReconnectAsync(peer, message.Client);
+
+        var gone = Assert.ThrowsAsync<StompConnectionException>(() => command == StompCommand.Ack ? message.AckAsync() : message.NackAsync());
+
+        Assert.That(gone!.Message, Is.EqualTo($"Message m-7 was delivered by a connection that is gone; it cannot be {verb} on another, and the broker will redeliver it."));
+        await NothingBeforeAsync(peer, message.Client);
+    }
+
+    [TestCase(StompCommand.Ack, "acknowledged")]
+    [TestCase(StompCommand.Nack, "refused")]
+    public async Task An_ACK_by_id_in_a_transaction_whose_connection_is_gone_fails_and_never_goes_out_on_the_next(StompCommand command, string verb)
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(QuickReconnect);
+        await using var _ = cleanup;
+        var beginning = client.BeginTransactionAsync(new TransactionOptions { Id = "tx-old" });
+        await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout);
+        var transaction = await beginning.WaitAsync(StreamWaits.DefaultTimeout);
+        await ReconnectAsync(peer, client);
+
+        var gone = Assert.ThrowsAsync<StompConnectionException>(() => command == StompCommand.Ack
+            ? client.AckAsync("ack-9", transaction: transaction)
+            : client.NackAsync("ack-9", transaction: transaction));
+
+        Assert.That(gone!.Message, Is.EqualTo($"Message ack-9 cannot be {verb}: the connection is gone."));
+        await NothingBeforeAsync(peer, client);
+    }
+
+    private static StompClientOptions QuickReconnect(StompClientOptions options) =>
+        options with { Reconnect = new Rx.Stomp.Reactive.BackoffPolicy { InitialDelay = TimeSpan.FromMilliseconds(10) } };
+
+    /// <summary>Drops the client's connection and lets it connect again.</summary>
+    private static async Task ReconnectAsync(RawPeer peer, StompClient client)
+    {
+        var reconnected = client.State.Skip(1).WhenAsync(s => s.Kind == ConnectionStateKind.Connected);
+        peer.CloseClientConnection();
+        await peer.AcceptAndConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
+        await reconnected;
+    }
+
+    /// <summary>A SEND made now is the next frame the peer reads: nothing went out before it.</summary>
+    private static async Task NothingBeforeAsync(RawPeer peer, StompClient client)
+    {
+        await client.SendAsync("/queue/after", "after");
+        Assert.That((await peer.ReadFrameAsync().WaitAsync(StreamWaits.DefaultTimeout))?.GetBodyText(), Is.EqualTo("after"), "nothing before it on the next connection");
     }
 
     [Test]
@@ -106,14 +182,15 @@ public class AcknowledgementTests
         var (_, message, cleanup) = await DeliverAsync(StompVersion.V10);
         await using var _ = cleanup;
 
-        Assert.ThrowsAsync<NotSupportedException>(() => message.NackAsync());
+        Assert.That(Assert.ThrowsAsync<NotSupportedException>(() => message.NackAsync())!.Message, Is.EqualTo("STOMP 1.0 has no NACK."));
     }
 
-    private static async Task<(RawPeer Peer, StompMessage Message, IAsyncDisposable Cleanup)> DeliverAsync(StompVersion version)
+    private static async Task<(RawPeer Peer, StompMessage Message, IAsyncDisposable Cleanup)> DeliverAsync(
+        StompVersion version, Frame? message = null, Func<StompClientOptions, StompClientOptions>? configure = null)
     {
-        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: version);
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(configure, version);
         var delivered = client.Messages.WhenAsync(_ => true);
-        await peer.SendAsync(Message, version);
+        await peer.SendAsync(message ?? Message, version);
         return (peer, await delivered, cleanup);
     }
 }

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Reactive;
+using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
 using Rx.Stomp.Testing;
 using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
@@ -87,17 +91,68 @@ public class SharedWatchTests
             HeadersFactory = () => Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("no headers yet") : StompHeaders.Empty,
         });
         var (first, second, third) = (new ReplaySubject<StompMessage>(), new ReplaySubject<StompMessage>(), new ReplaySubject<StompMessage>());
-        using var a = shared.Subscribe(first);
-        using var b = shared.Subscribe(second);
+        var a = shared.Subscribe(first);
+        var b = shared.Subscribe(second);
 
         await client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout);
 
-        Assert.That(await ErrorAsync(first), Is.InstanceOf<InvalidOperationException>());
-        Assert.That(await ErrorAsync(second), Is.InstanceOf<InvalidOperationException>(), "every subscriber hears the end");
+        Assert.That(await ErrorAsync(first), Is.InstanceOf<InvalidOperationException>().With.Message.EqualTo("no headers yet"));
+        Assert.That(await ErrorAsync(second), Is.InstanceOf<InvalidOperationException>().With.Message.EqualTo("no headers yet"), "every subscriber hears the end");
         using var c = await broker.SubscribedAsync(Queue, shared, third);
         await SendAsync(client, "after the error");
         Assert.That((await third.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("after the error"), "not the old error, as Publish().RefCount() would give");
         Assert.That(attempts, Is.EqualTo(2));
+
+        // The ended subscription's subscribers leaving now is no end of the new one: a newcomer joins it.
+        a.Dispose();
+        b.Dispose();
+        var fourth = new ReplaySubject<StompMessage>();
+        using var d = shared.Subscribe(fourth);
+        await SendAsync(client, "to both");
+        Assert.That((await third.TakeAsync(2))[1].GetBodyText(), Is.EqualTo("to both"));
+        Assert.That((await fourth.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("to both"));
+        Assert.That((broker.SubscriptionCount, attempts), Is.EqualTo((1, 2)), "still the one SUBSCRIBE made after the error");
+    }
+
+    [Test]
+    public async Task A_subscriber_who_left_hears_nothing_more_and_a_newcomer_joins_the_subscription_the_others_still_hold()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var shared = client.SharedWatch(Queue);
+        var heardAfterLeaving = new ConcurrentQueue<string>();
+        var (second, third) = (new ReplaySubject<StompMessage>(), new ReplaySubject<StompMessage>());
+        var a = await broker.SubscribedAsync(Queue, shared, Observer.Create<StompMessage>(m => heardAfterLeaving.Enqueue(m.GetBodyText())));
+        using var b = shared.Subscribe(second);
+
+        a.Dispose();
+        using var c = shared.Subscribe(third);
+        await SendAsync(client, "1");
+
+        // Subscribers are called in the order they came, on one reader: the one that left would have been called first.
+        Assert.That((await third.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("1"));
+        Assert.That((await second.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("1"));
+        Assert.That(heardAfterLeaving, Is.Empty);
+        Assert.That(broker.SubscriptionCount, Is.EqualTo(1), "the newcomer joined the subscription the other subscriber still held");
+    }
+
+    [Test]
+    public async Task When_the_shared_subscription_is_unsubscribed_by_id_every_subscriber_completes_and_the_next_one_subscribes_again()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var shared = client.SharedWatch(Queue, new SubscribeOptions { Id = "shared-1" });
+        var (first, second, third) = (new ReplaySubject<StompMessage>(), new ReplaySubject<StompMessage>(), new ReplaySubject<StompMessage>());
+        using var a = await broker.SubscribedAsync(Queue, shared, first);
+        using var b = shared.Subscribe(second);
+
+        await client.UnsubscribeAsync("shared-1").WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That((await first.Materialize().LastAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(NotificationKind.OnCompleted));
+        Assert.That((await second.Materialize().LastAsync().ToTask().WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(NotificationKind.OnCompleted), "every subscriber hears the end");
+        using var c = await broker.SubscribedAsync(Queue, shared, third);
+        await SendAsync(client, "after the end");
+        Assert.That((await third.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("after the end"), "a new subscription, not the old end");
     }
 
     private static async Task SendAsync(StompClient client, params string[] bodies)

@@ -40,10 +40,13 @@ public class TypedSubscribeOptionsTests
     [Test]
     public void On_Artemis_whose_window_counts_bytes_only_a_prefetch_of_one_has_an_equivalent()
     {
-        var one = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 1 }, null, StompHeaders.Empty, NullLogger.Instance);
-        var many = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 10 }, null, StompHeaders.Empty, NullLogger.Instance);
+        using var log = new CapturingLoggerFactory();
+        var one = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 1 }, null, StompHeaders.Empty, log.CreateLogger("test"));
+        Assert.That(log.Text, Is.Empty);
+        var many = SubscriptionHeaders.ForSubscribe(Artemis, "s", new SubscribeOptions { Prefetch = 10 }, null, StompHeaders.Empty, log.CreateLogger("test"));
 
         Assert.That((Shape(one), Shape(many)), Is.EqualTo(("consumer-window-size:0", "")));
+        Assert.That(log.Text, Does.StartWith($"Warning Prefetch 10 of subscription s is not sent to {Artemis}: Artemis counts its window"), "the prefetch not sent is told");
     }
 
     [Test]
@@ -154,6 +157,31 @@ public class TypedSubscribeOptionsTests
         Assert.That(Shape(detach.Headers.Remove("receipt")), Is.EqualTo("id:audit"), "first a plain UNSUBSCRIBE, which ends the watch and keeps the subscription");
         Assert.That((await ended).Kind, Is.EqualTo(NotificationKind.OnCompleted));
         Assert.That(string.Join('|', removal), Is.EqualTo(expected));
+    }
+
+    [TestCase(RabbitMq)]
+    [TestCase("Apollo/1.7.1")]
+    [TestCase(null)]
+    public void A_broker_not_recognised_has_a_durable_subscription_attached_then_removed_as_RabbitMQ_does(string? server)
+    {
+        var (attach, remove) = SubscriptionHeaders.ForRemoval(server, "audit");
+
+        Assert.That((attach is null ? null : Shape(attach), Shape(remove)),
+            Is.EqualTo(("ack:client prefetch-count:1 durable:true auto-delete:false", "durable:true persistent:true")));
+    }
+
+    [TestCase("app-1", null)]
+    [TestCase(null, "raw")]
+    public async Task A_durable_watch_on_ActiveMQ_is_kept_under_the_client_id_however_it_was_given(string? clientId, string? connectHeader)
+    {
+        var (peer, client, cleanup) = await ConnectedAsync(ActiveMq,
+            o => o with { ClientId = clientId, ConnectHeaders = connectHeader is null ? StompHeaders.Empty : [new("client-id", connectHeader)] });
+        await using var _ = cleanup;
+
+        using var watch = client.Watch("/topic/t", new SubscribeOptions { Durable = new("audit"), Receipt = false }).Subscribe(_ => { }, _ => { });
+
+        Assert.That(Shape((await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout)).Headers),
+            Is.EqualTo("destination:/topic/t id:audit ack:auto activemq.subscriptionName:audit"));
     }
 
     [Test]

@@ -96,6 +96,34 @@ public class UnsubscribeTests
         Assert.ThrowsAsync<StompConnectionException>(() => client.UnsubscribeAsync("nobody"));
     }
 
+    [Test]
+    public async Task UnsubscribeAsync_of_a_watch_never_subscribed_completes_it_with_nothing_to_send()
+    {
+        await using var client = new StompClient(new StompClientOptions { Endpoints = [new("127.0.0.1", 9)] });
+        var ended = End(client.Watch("/queue/offline", new SubscribeOptions { Id = "offline" }));
+
+        await client.UnsubscribeAsync("offline").WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(await ended.WaitAsync(StreamWaits.DefaultTimeout), Is.EqualTo(NotificationKind.OnCompleted));
+    }
+
+    [Test]
+    public async Task On_STOMP_1_0_a_watchs_UNSUBSCRIBE_names_its_destination_too_and_one_without_a_watch_only_the_id()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync(version: StompVersion.V10);
+        await using var _ = cleanup;
+        var watch = client.Watch("/topic/t", new SubscribeOptions { Id = "w-10", Receipt = false }).Subscribe();
+        await peer.ExpectAsync(StompCommand.Subscribe).WaitAsync(StreamWaits.DefaultTimeout);
+
+        watch.Dispose();
+        var ofTheWatch = await peer.ExpectAsync(StompCommand.Unsubscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        var unsubscribing = client.UnsubscribeAsync("by-hand", receipt: false);
+        var byHand = await peer.ExpectAsync(StompCommand.Unsubscribe).WaitAsync(StreamWaits.DefaultTimeout);
+        await unsubscribing.WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That((Shape(ofTheWatch), Shape(byHand)), Is.EqualTo(("id:w-10 destination:/topic/t", "id:by-hand")));
+    }
+
     /// <summary>How <paramref name="frame"/>'s headers read, in order.</summary>
     internal static string Shape(Frame frame) => string.Join(' ', frame.Headers.Select(h => $"{h.Key}:{h.Value}"));
 
