@@ -25,11 +25,6 @@ public class OptionsTests
         Assert.That(options.Endpoints, Is.EqualTo(new[] { new StompEndpoint("a", 1), new StompEndpoint("b", 61613) }));
     }
 
-    [TestCase("http://host:1")]
-    [TestCase("stomp://host:1/?bogus=1")]
-    [TestCase("stomp://host:1/?heart-beat=1")]
-    public void A_bad_url_is_a_format_error(string url) => Assert.Throws<FormatException>(() => StompClientOptions.Parse(url));
-
     [Test]
     public void The_passcode_never_shows_in_ToString_nor_in_a_url_error()
     {
