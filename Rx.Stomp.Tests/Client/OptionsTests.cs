@@ -38,17 +38,6 @@ public class OptionsTests
     }
 
     [Test]
-    public void Options_that_cannot_work_are_refused_before_connecting()
-    {
-        Assert.Throws<ArgumentException>(() => new StompClientOptions { Endpoints = [] }.Validate());
-        Assert.Throws<ArgumentException>(() => new StompClientOptions { Endpoints = [new StompEndpoint("h", 0)] }.Validate());
-        Assert.Throws<ArgumentException>(() => new StompClientOptions { AcceptVersions = [] }.Validate());
-        Assert.Throws<ArgumentException>(() => new StompClientOptions { AcceptVersions = [StompVersion.V10], UseStompCommand = true }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new StompClientOptions { ReceiptTimeout = TimeSpan.Zero }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new StompClientOptions { Heartbeat = new HeartbeatIntervals(TimeSpan.FromSeconds(-1), TimeSpan.Zero) }.Validate());
-    }
-
-    [Test]
     public void Loopback_endpoints_go_first_and_the_machines_own_name_is_tried_on_loopback_first()
     {
         var ordered = EndpointOrder.Arrange([new("remote", 1), new("myhost", 2), new("localhost", 3)], preferLocalhost: true, tryLoopback: true, machineName: "myhost");
