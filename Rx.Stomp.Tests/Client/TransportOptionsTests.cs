@@ -41,10 +41,6 @@ public class TransportOptionsTests
     }
 
     [Test]
-    public void TLS_keys_on_a_plain_url_are_a_format_error() =>
-        Assert.Throws<FormatException>(() => StompClientOptions.Parse("stomp://a?ca-file=/x.pem"));
-
-    [Test]
     public void Verification_is_on_by_default_and_off_only_by_the_dangerous_option()
     {
         Assert.That(new StompClientOptions().Tls.DangerousAcceptAnyServerCertificate, Is.False);
