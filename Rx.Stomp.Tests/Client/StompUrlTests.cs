@@ -91,11 +91,14 @@ public class StompUrlTests
     [TestCase("stomp://user:s3cr3t@h?ca-file=/ca.pem", "'stomp://user:***@h?ca-file=/ca.pem' has TLS options")]
     [TestCase("ftp://user@h:1", "'ftp://user@h:1' is not a stomp://")]
     [TestCase("://user:s3cr3t@h:1", "'://user:***@h:1' is not a stomp://")]
+    [TestCase("user:s3cr3t@h:1", "'user:***@h:1' is not a stomp://")]
+    [TestCase("stomp:user:s3cr3t@h", "'stomp:***@h' is not a stomp://")]
+    [TestCase("ftp://user:s3cr3t@ss@h:1/vh", "'ftp://user:***@h:1/vh' is not a stomp://")]
     public void A_text_that_is_not_such_a_url_is_a_format_error_saying_what_is_wrong_with_any_password_masked(string text, string message)
     {
         var error = Assert.Throws<FormatException>(() => StompClientOptions.Parse(text));
 
-        Assert.That(error!.Message, Does.StartWith(message));
+        Assert.That(error!.Message, Does.StartWith(message).And.Not.Contain("s3cr3t"));
     }
 
     [Test]

@@ -133,17 +133,18 @@ internal static class StompUrl
         return options;
     }
 
-    /// <summary>A URL with its password replaced, for error messages.</summary>
+    /// <summary>
+    /// A URL with its password replaced, for error messages: whatever follows the first colon of the user info (the part
+    /// of the authority before its last '@'), with or without a scheme, so that no malformed URL shows its password.
+    /// </summary>
     public static string Redact(string url)
     {
-        var at = url.IndexOf('@', StringComparison.Ordinal);
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (at < 0 || scheme < 0 || at < scheme)
-        {
-            return url;
-        }
-
-        var colon = url.IndexOf(':', scheme + 3);
-        return colon > 0 && colon < at ? url[..(colon + 1)] + Redaction.Mask + url[at..] : url;
+        var start = scheme < 0 ? 0 : scheme + 3;
+        var path = url.IndexOfAny(['/', '?', '#'], start);
+        var end = path < 0 ? url.Length : path;
+        var at = end > start ? url.LastIndexOf('@', end - 1, end - start) : -1;
+        var colon = at < 0 ? -1 : url.IndexOf(':', start, at - start);
+        return colon < 0 ? url : url[..(colon + 1)] + Redaction.Mask + url[at..];
     }
 }
