@@ -27,5 +27,11 @@ public class ConnectionStateTests
     public void Each_state_reads_as_a_status_line(ConnectionState state, string text) =>
         Assert.That(state.ToString(), Is.EqualTo(text));
 
+    [Test]
+    [SetCulture("de-DE")]
+    public void A_reconnect_delay_reads_the_same_in_any_culture() =>
+        Assert.That(new ConnectionState(ConnectionStateKind.Reconnecting, Attempt: 2, NextDelay: TimeSpan.FromSeconds(1.5), Error: Gone).ToString(),
+            Is.EqualTo("Reconnecting (attempt 2, in 1.5 s) after: gone"));
+
     private static TestCaseData Row(ConnectionState state, string text) => new TestCaseData(state, text).SetArgDisplayNames(text);
 }

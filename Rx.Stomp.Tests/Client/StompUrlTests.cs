@@ -103,5 +103,5 @@ public class StompUrlTests
 
     [Test]
     public void No_text_is_an_argument_error_not_a_format_error() =>
-        Assert.That(() => StompClientOptions.Parse(null!), Throws.ArgumentNullException);
+        Assert.That(() => StompClientOptions.Parse(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("url"));
 }

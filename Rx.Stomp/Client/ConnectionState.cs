@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Transport;
 
@@ -54,7 +55,7 @@ public sealed record ConnectionState(
         ConnectionStateKind.Connecting => $"Connecting to {Endpoint}",
         ConnectionStateKind.Reconnecting when NextDelay is null => $"Reconnecting after: {Error?.Message}",
         ConnectionStateKind.Reconnecting when NextDelay == TimeSpan.Zero => $"Reconnecting (attempt {Attempt}, now) after: {Error?.Message}",
-        ConnectionStateKind.Reconnecting => $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}",
+        ConnectionStateKind.Reconnecting => string.Create(CultureInfo.InvariantCulture, $"Reconnecting (attempt {Attempt}, in {NextDelay?.TotalSeconds:0.###} s) after: {Error?.Message}"),
         ConnectionStateKind.Faulted => $"Faulted: {Error?.Message}",
         _ => Kind.ToString(),
     };

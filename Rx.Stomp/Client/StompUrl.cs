@@ -7,10 +7,10 @@ namespace Rx.Stomp.Client;
 /// <summary>Reads <c>stomp://</c> URLs and <c>failover:(…)</c> lists into <see cref="StompClientOptions"/>.</summary>
 internal static class StompUrl
 {
-    public static StompClientOptions Parse(string text, StompClientOptions defaults)
+    public static StompClientOptions Parse(string url, StompClientOptions defaults)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var urls = SplitFailover(text.Trim());
+        ArgumentNullException.ThrowIfNull(url);
+        var urls = SplitFailover(url.Trim());
         var endpoints = new List<StompEndpoint>();
         var options = defaults;
         for (var i = 0; i < urls.Count; i++)
