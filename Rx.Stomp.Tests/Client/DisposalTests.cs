@@ -85,7 +85,7 @@ public class DisposalTests
     }
 
     [Test]
-    public async Task Disposing_while_waiting_to_reconnect_completes_every_stream_and_every_watch_and_the_state_ends_Disposed()
+    public async Task Disposing_while_waiting_to_reconnect_completes_every_stream_and_every_watch_fails_the_queued_sends_and_the_state_ends_Disposed()
     {
         await using var broker = new VirtualBroker();
         var client = broker.Client(_ => Options(broker));
@@ -98,10 +98,13 @@ public class DisposalTests
         broker.Transport.RefuseConnections = true;
         connection.Abort();
         await waiting;
+        var queued = client.SendAsync("/queue/a", "queued");
 
         await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
 
         await AssertAllEnded(ends);
+        Assert.That(async () => await queued.WaitAsync(StreamWaits.DefaultTimeout),
+            Throws.InstanceOf<StompConnectionException>().With.Message.Contains("disconnected before the frame could be sent"), "a send waiting for a connection that will never come");
         Assert.That((await watchEnded).Kind, Is.EqualTo(System.Reactive.NotificationKind.OnCompleted), "disposed, not failed");
         Assert.That((await stateEnded.WaitAsync(StreamWaits.DefaultTimeout)).Kind, Is.EqualTo(ConnectionStateKind.Disposed));
     }
