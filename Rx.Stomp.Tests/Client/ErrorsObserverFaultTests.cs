@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Rx.Stomp.Broker;
+using Rx.Stomp.Client;
+using Rx.Stomp.Frames;
+using Rx.Stomp.Tests.Support;
+
+namespace Rx.Stomp.Tests.Client;
+
+/// <summary>
+/// An observer of <see cref="StompClient.Errors"/> that throws is logged, not reported to <c>Errors</c>: a report would
+/// call that observer again, which would throw again, without end.
+/// </summary>
+public class ErrorsObserverFaultTests
+{
+    [Test]
+    public async Task An_Errors_observer_that_throws_is_logged_and_its_fault_is_not_reported_back_to_Errors()
+    {
+        using var logs = new CapturingLoggerFactory();
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { LoggerFactory = logs });
+        // Subscribed first, so that a report of its fault would be queued before anything the test does next.
+        using var throwing = client.Errors.Subscribe(_ => throw new InvalidOperationException("Errors observer"));
+        var seen = new BlockingCollection<string>();
+        using var recording = client.Errors.Subscribe(e => seen.Add(e.Exception.Message));
+        // Each SEND's Sent observer fault is an error to report: two of them, one after the other.
+        using var sent = client.Sent.Subscribe(f =>
+        {
+            if (f.Command == StompCommand.Send)
+            {
+                throw new InvalidOperationException(f.Headers["marker"]);
+            }
+        });
+
+        await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "first")) });
+        Assert.That(seen.TryTake(out var first, StreamWaits.DefaultTimeout), Is.True);
+        await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "second")) });
+        Assert.That(seen.TryTake(out var second, StreamWaits.DefaultTimeout), Is.True);
+
+        Assert.That(new[] { first, second }, Is.EqualTo(new[] { "first", "second" }), "nothing reported between the two");
+        Assert.That(logs.Text, Does.Contain("An observer threw; the client goes on").And.Contain("Errors observer"));
+    }
+}
