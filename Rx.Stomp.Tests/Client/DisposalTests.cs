@@ -150,6 +150,28 @@ public class DisposalTests
     }
 
     [Test]
+    public async Task Disposing_while_a_disconnect_waits_for_its_RECEIPT_ends_at_the_wall_clock_ceiling_and_logs_why()
+    {
+        using var logs = new CapturingLoggerFactory();
+        await using var broker = new VirtualBroker();
+        // The disconnect waits for its RECEIPT on the virtual clock, which the test never moves, and holds the turn a
+        // dispose needs: only the dispose's own ceiling, DisconnectTimeout on the wall clock (the subject here), ends it.
+        var client = broker.Client(_ => Options(broker) with { DisconnectTimeout = TimeSpan.FromMilliseconds(200), LoggerFactory = logs });
+        var ends = Ends(client);
+        var connection = await broker.Transport.ConnectClientAsync(client);
+        connection.AnswersDisconnect = false;
+        await connection.ExpectAsync(StompCommand.Subscribe);
+        _ = client.DisconnectAsync();
+        await connection.ExpectAsync(StompCommand.Disconnect);
+
+        await client.DisposeAsync().AsTask().WaitAsync(StreamWaits.DefaultTimeout);
+
+        await AssertAllEnded(ends);
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disposed));
+        Assert.That(logs.Text, Does.Contain("Debug Disconnect on dispose: "));
+    }
+
+    [Test]
     public async Task Disposing_during_sends_the_peer_does_not_read_ends_them_the_socket_and_every_stream()
     {
         await using var peer = new RawPeer();

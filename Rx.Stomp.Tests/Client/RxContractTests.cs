@@ -166,7 +166,8 @@ public class RxContractTests
     public async Task Disposing_the_client_inside_its_own_watch_observer_returns()
     {
         await using var broker = await StompBroker.StartAsync();
-        var client = await Embedded.ConnectAsync(broker);
+        // Were it to wait for the RECEIPT its own reader would bring, it would wait this long.
+        var client = await Embedded.ConnectAsync(broker, o => o with { DisconnectTimeout = TimeSpan.FromHours(1) });
         var disposed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = client.State.LastAsync().ToTask();
         using var watch = await broker.SubscribedAsync("/queue/rx-contract-dispose", client.Watch("/queue/rx-contract-dispose"), Observer.Create<StompMessage>(_ =>
