@@ -18,10 +18,7 @@ public class ErrorsObserverFaultTests
         using var logs = new CapturingLoggerFactory();
         await using var broker = await StompBroker.StartAsync();
         await using var client = await Embedded.ConnectAsync(broker, o => o with { LoggerFactory = logs });
-        // Subscribed first, so that a report of its fault would be queued before anything the test does next.
-        using var throwing = client.Errors.Subscribe(_ => throw new InvalidOperationException("Errors observer"));
         var seen = new BlockingCollection<string>();
-        using var recording = client.Errors.Subscribe(e => seen.Add(e.Exception.Message));
         // Each SEND's Sent observer fault is an error to report: two of them, one after the other.
         using var sent = client.Sent.Subscribe(f =>
         {
@@ -30,11 +27,17 @@ public class ErrorsObserverFaultTests
                 throw new InvalidOperationException(f.Headers["marker"]);
             }
         });
-
-        await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "first")) });
-        Assert.That(seen.TryTake(out var first, StreamWaits.DefaultTimeout), Is.True);
-        await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "second")) });
-        Assert.That(seen.TryTake(out var second, StreamWaits.DefaultTimeout), Is.True);
+        string? first, second;
+        // Subscribed first, so that a report of its fault would be queued before anything the test does next; and gone
+        // before the asserts, so that such reports could not go on without end.
+        using (client.Errors.Subscribe(_ => throw new InvalidOperationException("Errors observer")))
+        using (client.Errors.Subscribe(e => seen.Add(e.Exception.Message)))
+        {
+            await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "first")) });
+            seen.TryTake(out first, StreamWaits.DefaultTimeout);
+            await client.SendAsync("/queue/errors-fault", "x", new SendOptions { Headers = StompHeaders.Create(("marker", "second")) });
+            seen.TryTake(out second, StreamWaits.DefaultTimeout);
+        }
 
         Assert.That(new[] { first, second }, Is.EqualTo(new[] { "first", "second" }), "nothing reported between the two");
         Assert.That(logs.Text, Does.Contain("An observer threw; the client goes on").And.Contain("Errors observer"));
