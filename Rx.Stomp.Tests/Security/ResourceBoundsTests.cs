@@ -29,4 +29,23 @@ public class ResourceBoundsTests
         var fourth = client.SendAsync("/queue/q", "4", new SendOptions { Receipt = true });
         Assert.That(fourth.IsFaulted, Is.False);
     }
+
+    [Test]
+    public async Task DISCONNECT_goes_out_and_ends_at_its_RECEIPT_when_MaxPendingReceipts_are_awaited_already()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], MaxPendingReceipts = 1 });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var unanswered = client.SendAsync("/queue/q", "1", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+
+        // Leaving must always be possible, whatever the broker left unanswered.
+        var disconnecting = client.DisconnectAsync();
+        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Disconnect).WaitAsync(StreamWaits.DefaultTimeout));
+
+        await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Disconnected));
+        Assert.That(async () => await unanswered.WaitAsync(StreamWaits.DefaultTimeout), Throws.InstanceOf<StompConnectionException>(), "the closed connection fails the unanswered SEND");
+    }
 }
