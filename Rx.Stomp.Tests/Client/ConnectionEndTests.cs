@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
 using Rx.Stomp.Tests.Support;
@@ -46,6 +47,28 @@ public class ConnectionEndTests
 
         var refused = Assert.ThrowsAsync(Is.InstanceOf<StompException>(), () => connecting.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(refused!.ToString(), Does.Contain("The server's heart-beat header 'often' is not two non-negative integers."));
+    }
+
+    [Test]
+    public async Task A_lost_connections_heart_beat_watch_ends_with_it_and_reports_no_timeout_afterwards()
+    {
+        await using var broker = new VirtualBroker();
+        // The broker promised a beat every second; the client allows a few seconds of silence before it gives up.
+        var (client, connection) = await broker.ConnectAsync(_ => Options(broker) with { Heartbeat = new(TimeSpan.Zero, TimeSpan.FromSeconds(1)) }, heartbeat: "1000,0");
+        var timeouts = 0;
+        using var counting = client.Errors.Where(e => e.Kind == StompErrorKind.HeartbeatTimeout).Subscribe(_ => Interlocked.Increment(ref timeouts));
+        broker.Transport.RefuseConnections = true;
+        var lost = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
+
+        connection.Close();
+        await lost;
+        // Ten times the allowed silence, in steps of the sampling tick, with no connection to watch.
+        for (var step = 0; step < 100; step++)
+        {
+            broker.Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.That(Volatile.Read(ref timeouts), Is.Zero, "a timeout for a connection that had ended already");
     }
 
     [Test]
