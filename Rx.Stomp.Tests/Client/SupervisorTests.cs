@@ -152,6 +152,27 @@ public class SupervisorTests
     }
 
     [Test]
+    public async Task A_broker_that_answers_DISCONNECT_with_an_ERROR_and_closes_is_not_logged_as_a_lost_connection()
+    {
+        await using var broker = new VirtualBroker();
+        using var log = new CapturingLoggerFactory();
+        var (client, connection) = await broker.ConnectAsync(o => o with { LoggerFactory = log });
+        connection.AnswersDisconnect = false;
+        var disconnecting = client.DisconnectAsync();
+        await connection.ExpectAsync(StompCommand.Disconnect);
+
+        // The ERROR, closed right after, is the end's reason even though this side was leaving.
+        await connection.SendErrorAsync("bye");
+        connection.Close();
+
+        // DisconnectAsync returns once the reader stopped, so the end has been taken in by then.
+        await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
+        Assert.That(log.Text, Does.Contain("bye"), "the unconfirmed DISCONNECT is logged");
+        Assert.That(log.Text, Does.Not.Match("Connection to .* lost:"));
+        Assert.That(broker.Transport.ConnectionCount, Is.EqualTo(1), "nor is it replaced");
+    }
+
+    [Test]
     public async Task When_every_endpoint_fails_the_connect_fails_naming_each_failure()
     {
         var error = await ConnectFailureAsync(new FailingTransport(e => new StompConnectionException($"{e.Host}: refused")), First, Second);
