@@ -6,9 +6,9 @@ using Rx.Stomp.Tests.Support;
 namespace Rx.Stomp.Tests.Client;
 
 /// <summary>
-/// What an operator reads in the log about the connection, at Information and Warning: where the client connected
-/// and with which version, a connect that failed and a connection lost with their reasons, a disconnect, and a
-/// DISCONNECT the broker never confirmed.
+/// What an operator reads in the log about the connection at Information: where the client connected and with which
+/// version, a disconnect, and a DISCONNECT the broker never confirmed. (A failed endpoint and a lost connection, at
+/// Warning: <see cref="SupervisorTests"/>.)
 /// </summary>
 public class ConnectionLogTests
 {
@@ -24,33 +24,6 @@ public class ConnectionLogTests
 
         Assert.That(logs.Text, Does.Contain($"Information Connected to {connection.Endpoint} with STOMP 1.1"));
         Assert.That(logs.Text, Does.Contain($"Information Disconnected from {connection.Endpoint}"));
-    }
-
-    [Test]
-    public async Task A_connect_that_fails_is_a_warning_with_the_endpoint_and_the_reason()
-    {
-        using var logs = new CapturingLoggerFactory();
-        await using var broker = new VirtualBroker();
-        var client = broker.Client(o => o with { LoggerFactory = logs });
-        broker.Transport.RefuseConnections = true;
-
-        var refused = Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
-
-        Assert.That(logs.Text, Does.Contain($"Warning Could not connect to {client.Options.Endpoints[0]}: {refused!.InnerException?.Message ?? refused.Message}"));
-    }
-
-    [Test]
-    public async Task A_lost_connection_is_a_warning_with_the_endpoint_and_the_reason()
-    {
-        using var logs = new CapturingLoggerFactory();
-        await using var broker = new VirtualBroker();
-        var (client, connection) = await broker.ConnectAsync(o => o with { LoggerFactory = logs });
-        var reconnecting = client.State.WhenAsync(s => s.Kind == ConnectionStateKind.Reconnecting);
-
-        connection.Close();
-        var state = await reconnecting;
-
-        Assert.That(logs.Text, Does.Contain($"Warning Connection to {connection.Endpoint} lost: {state.Error!.Message}"));
     }
 
     [Test]
