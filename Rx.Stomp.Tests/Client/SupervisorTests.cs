@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Collections.Concurrent;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
@@ -215,5 +216,31 @@ public class SupervisorTests
         Assert.ThrowsAsync<StompConnectionException>(() => client.ConnectAsync().WaitAsync(StreamWaits.DefaultTimeout));
 
         Assert.That(transport.Attempts.Select(e => e.Tls), Is.EqualTo(new[] { clients, own, null }));
+    }
+
+    [Test]
+    public async Task A_restart_made_by_an_Errors_observer_while_a_loss_is_reported_leaves_that_restarts_connection_the_only_one()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, first) = await broker.ConnectAsync();
+        var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A user's error handler that restarts the client and waits for it, on the reader of the lost connection: the
+        // supervisor's own reconnect for that loss resumes only after it.
+        using var handler = client.Errors.Where(e => e.Kind == StompErrorKind.Connection).Take(1).Subscribe(_ =>
+        {
+            client.DisconnectAsync().Wait();
+            client.ConnectAsync().Wait();
+            restarted.TrySetResult();
+        });
+        var answering = broker.Transport.AcceptAndConnectAsync();
+
+        first.Abort();
+
+        await answering.WaitAsync(StreamWaits.DefaultTimeout);
+        await restarted.Task.WaitAsync(StreamWaits.DefaultTimeout);
+        // A reconnect of the old run would connect at once, on the thread that returns from the handler: a second
+        // passes with no attempt (nothing else can be awaited for an attempt that must not come).
+        Assert.ThrowsAsync<TimeoutException>(() => broker.Transport.AcceptAsync(TimeSpan.FromSeconds(1)), "a second connection while one is current");
+        Assert.That(client.CurrentState.Kind, Is.EqualTo(ConnectionStateKind.Connected));
     }
 }

@@ -31,6 +31,9 @@ internal sealed class Supervisor
     private Session? _current;
     private bool _running;
 
+    /// <summary>Counts the starts: a reconnect for a loss seen in one run must not open a connection in the next.</summary>
+    private int _run;
+
     public Supervisor(StompClientOptions options, ILogger log, StateStream state, ErrorStream errors, Func<StompConnection, Session> newSession, ISessionEvents events)
     {
         _options = options;
@@ -65,6 +68,7 @@ internal sealed class Supervisor
     public Task Start()
     {
         TaskCompletionSource first;
+        int run;
         lock (_gate)
         {
             if (_running)
@@ -73,10 +77,11 @@ internal sealed class Supervisor
             }
 
             _running = true;
+            run = ++_run;
             _first = first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        Open(_options.ConnectRetry);
+        Open(_options.ConnectRetry, run);
         return first.Task;
     }
 
@@ -102,12 +107,12 @@ internal sealed class Supervisor
     }
 
     /// <summary>Opens a session with retries, unless stopped or already opening; subscribed outside the lock, as opening sets State, whose observers are user code.</summary>
-    private void Open(BackoffPolicy policy)
+    private void Open(BackoffPolicy policy, int run)
     {
         var opening = new System.Reactive.Disposables.SingleAssignmentDisposable();
         lock (_gate)
         {
-            if (!_running || _opening is not null)
+            if (!_running || _opening is not null || _run != run)
             {
                 return;
             }
@@ -196,6 +201,9 @@ internal sealed class Supervisor
 
     private void Reconnect(Session lost, Exception reason)
     {
+        // Taken before the report below: its observers are user code, which may restart the client (DisconnectAsync,
+        // then ConnectAsync) before this goes on, and that restart's connection must stay the only one.
+        var run = Volatile.Read(ref _run);
         if (!IsRunning)
         {
             return;
@@ -208,8 +216,8 @@ internal sealed class Supervisor
         }
 
         Log.ConnectionLost(_log, lost.Endpoint, reason.Message);
-        _state.Set(new ConnectionState(ConnectionStateKind.Reconnecting, lost.Endpoint, Attempt: 1, NextDelay: TimeSpan.Zero, Error: reason), () => IsRunning);
-        Open(_options.Reconnect);
+        _state.Set(new ConnectionState(ConnectionStateKind.Reconnecting, lost.Endpoint, Attempt: 1, NextDelay: TimeSpan.Zero, Error: reason), () => IsRunning && Volatile.Read(ref _run) == run);
+        Open(_options.Reconnect, run);
     }
 
     private void OnGaveUp(Exception error)
