@@ -114,6 +114,8 @@ public class BeforeSendTests
         await receipted.WaitAsync(StreamWaits.DefaultTimeout);
 
         Assert.That((await reported).Select(e => e.Exception), Is.All.InstanceOf<InvalidOperationException>());
+        Assert.That((await reported).Select(e => e.Exception.Message), Is.All.EqualTo(
+            "A frame interceptor may change a frame's headers and body, not its command nor its receipt header; the SEND goes on unchanged."));
     }
 
     [Test]

@@ -132,8 +132,98 @@ public sealed class OfflineQueueTests
         queue.FailAll(new StompConnectionException("disconnected"));
 
         Assert.That(failed.IsFaulted, Is.True);
-        Assert.That(queue.TryDequeue(), Is.Null, "a failed frame is never written later");
         Assert.That(queue.IsIdle, Is.True);
+        // Before the drain looks again: failing everything ended it.
         Assert.That(queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None), Is.Null);
+        Assert.That(queue.TryDequeue(), Is.Null, "a failed frame is never written later");
+    }
+
+    [Test]
+    public void A_frame_put_back_after_a_lost_write_keeps_later_senders_waiting_and_goes_first_on_the_next_drain()
+    {
+        var queue = new OfflineQueue();
+        var lost = queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None);
+        queue.BeginDrain();
+
+        queue.Requeue(queue.TryDequeue()!);
+
+        Assert.That(queue.IsIdle, Is.False, "a sender writing directly would overtake the frame put back");
+        queue.GoOffline();
+        queue.BeginDrain();
+        Assert.That(queue.TryDequeue()!.Source.Task, Is.SameAs(lost));
+    }
+
+    [Test]
+    public void Once_the_frame_put_back_is_cancelled_the_queue_is_idle_for_the_connection_still_current()
+    {
+        var queue = new OfflineQueue();
+        using var cancel = new CancellationTokenSource();
+        queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, cancel.Token);
+        queue.BeginDrain();
+        queue.Requeue(queue.TryDequeue()!);
+
+        cancel.Cancel();
+
+        // The drain stopped at the requeue: nothing waits and nothing drains.
+        Assert.That(queue.IsIdle, Is.True);
+    }
+
+    [Test]
+    public void A_frame_cancelled_while_offline_leaves_the_queue_waiting_for_a_connection()
+    {
+        var queue = new OfflineQueue();
+        using var cancel = new CancellationTokenSource();
+        queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, cancel.Token);
+
+        cancel.Cancel();
+
+        Assert.That(queue.IsIdle, Is.False, "offline, a sender may not write directly");
+    }
+
+    [Test]
+    public void A_frame_cancelled_while_the_drain_writes_an_earlier_one_lets_no_new_sender_overtake_that_one()
+    {
+        var queue = new OfflineQueue();
+        using var cancel = new CancellationTokenSource();
+        queue.TryEnqueue(Send, receipt: false, contentLength: true, _options, CancellationToken.None);
+        queue.TryEnqueue(new Frame(StompCommand.Send, Send.Headers, "cancelled"u8.ToArray()), receipt: false, contentLength: true, _options, cancel.Token);
+        queue.BeginDrain();
+        Assert.That(queue.TryDequeue(), Is.Not.Null, "taken by the drain, being written");
+
+        cancel.Cancel();
+
+        Assert.That(queue.IsIdle, Is.False, "the drain has not yet found the queue empty");
+    }
+
+    [Test]
+    public void A_frame_taken_by_the_drain_no_longer_times_out_while_it_waits_for_its_RECEIPT()
+    {
+        var scheduler = new TestScheduler();
+        var options = new StompClientOptions { Scheduler = scheduler, OfflineTimeout = TimeSpan.FromSeconds(30) };
+        var queue = new OfflineQueue();
+        var sent = queue.TryEnqueue(Send, receipt: true, contentLength: true, options, CancellationToken.None)!;
+        queue.BeginDrain();
+        var written = queue.TryDequeue()!;
+
+        scheduler.AdvanceBy(options.OfflineTimeout.Ticks);
+
+        Assert.That(sent.IsCompleted, Is.False, "it was sent: only its RECEIPT's own deadline applies now");
+        written.Finish(s => s.TrySetResult(null));
+        Assert.That(sent.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public void A_frame_that_leaves_the_queue_stops_its_deadline()
+    {
+        var scheduler = new TestScheduler();
+        var queue = new OfflineQueue();
+        queue.TryEnqueue(Send, receipt: false, contentLength: true, _options with { Scheduler = scheduler }, CancellationToken.None);
+        queue.BeginDrain();
+
+        queue.TryDequeue()!.Finish(s => s.TrySetResult(null));
+
+        // Start runs every timer still pending, moving the clock to it: a deadline left behind would move it.
+        scheduler.Start();
+        Assert.That(scheduler.Clock, Is.Zero);
     }
 }

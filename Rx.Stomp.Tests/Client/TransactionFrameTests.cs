@@ -26,4 +26,16 @@ public class TransactionFrameTests
         Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("transaction:tx-other"));
         Assert.That(UnsubscribeTests.Shape(await peer.ExpectAsync(StompCommand.Abort).WaitAsync(StreamWaits.DefaultTimeout)), Is.EqualTo("x-abort:3 transaction:tx-other"));
     }
+
+    [Test]
+    public async Task Without_a_chosen_id_BEGIN_carries_one_of_the_clients_own_named_tx()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
+
+        var transaction = await client.BeginTransactionAsync();
+
+        Assert.That(transaction.Id, Does.Match("^tx-[0-9]+$"));
+        Assert.That((await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout)).Headers["transaction"], Is.EqualTo(transaction.Id));
+    }
 }

@@ -199,8 +199,29 @@ public class ListenerTests
         await journal.Lines.WhenAsync(l => l == "receipt");
     }
 
+    [Test]
+    public async Task A_listener_whose_before_message_throws_is_reported_and_the_message_is_delivered_unchanged()
+    {
+        await using var broker = await StompBroker.StartAsync();
+        await using var client = await Embedded.ConnectAsync(broker);
+        var reported = client.Errors.WhenAsync(e => e.Kind == StompErrorKind.Observer);
+        client.SetListener("bad", new ThrowingBeforeMessage());
+        var inbox = new ReplaySubject<StompMessage>();
+        using var watch = await broker.SubscribedAsync("/queue/c", client.Watch("/queue/c"), inbox);
+
+        await client.SendAsync("/queue/c", "as sent");
+
+        Assert.That((await inbox.WhenAsync(_ => true)).GetBodyText(), Is.EqualTo("as sent"));
+        Assert.That((await reported).Exception.Message, Is.EqualTo("before-message fault"));
+    }
+
     private sealed class Throwing : IStompListener
     {
         public void OnSend(Frame frame) => throw new InvalidOperationException("listener fault");
+    }
+
+    private sealed class ThrowingBeforeMessage : IStompListener
+    {
+        public Frame OnBeforeMessage(Frame message) => throw new InvalidOperationException("before-message fault");
     }
 }
