@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using Rx.Stomp.Client;
 using Rx.Stomp.Frames;
+using Rx.Stomp.Testing;
 using Rx.Stomp.Tests.Support;
 
 namespace Rx.Stomp.Tests.Client;
@@ -19,14 +20,20 @@ public class ConnectionEndTests
         DisconnectTimeout = TimeSpan.FromHours(1),
     };
 
+    /// <summary>A client's connect under way, and the broker's side of it once CONNECT came.</summary>
+    private static async Task<(Task Connecting, ScriptedConnection Connection)> ConnectingAsync(VirtualBroker broker)
+    {
+        var connecting = broker.Client(_ => Options(broker)).ConnectAsync();
+        var connection = await broker.Transport.AcceptAsync();
+        await connection.ExpectAsync(StompCommand.Connect);
+        return (connecting, connection);
+    }
+
     [Test]
     public async Task A_broker_closing_before_CONNECTED_fails_the_connect_at_once_saying_so()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(_ => Options(broker));
-        var connecting = client.ConnectAsync();
-        var connection = await broker.Transport.AcceptAsync();
-        await connection.ExpectAsync(StompCommand.Connect);
+        var (connecting, connection) = await ConnectingAsync(broker);
 
         connection.Close();
 
@@ -38,10 +45,7 @@ public class ConnectionEndTests
     public async Task A_CONNECTED_whose_heart_beat_header_cannot_be_read_fails_the_connect_at_once_as_a_protocol_error()
     {
         await using var broker = new VirtualBroker();
-        var client = broker.Client(_ => Options(broker));
-        var connecting = client.ConnectAsync();
-        var connection = await broker.Transport.AcceptAsync();
-        await connection.ExpectAsync(StompCommand.Connect);
+        var (connecting, connection) = await ConnectingAsync(broker);
 
         await connection.SendAsync(new Frame(StompCommand.Connected, StompHeaders.Create(("version", "1.2"), ("heart-beat", "often"))));
 
