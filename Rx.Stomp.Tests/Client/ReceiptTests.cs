@@ -21,6 +21,24 @@ public class ReceiptTests
     }
 
     [Test]
+    public async Task A_frame_that_cannot_be_written_fails_at_once_and_leaves_its_receipt_to_the_next_frame()
+    {
+        await using var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = new TestScheduler(), MaxPendingReceipts = 1 });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        // Without content-length, the NUL would end the frame early: the writer refuses it before a byte goes out.
+        var unwritable = new Frame(StompCommand.Send, StompHeaders.Create(("destination", "/queue/q")), new byte[] { 1, 0, 2 });
+
+        Assert.ThrowsAsync<StompProtocolException>(() => client.SendFrameAsync(unwritable, receipt: true, contentLength: false).WaitAsync(StreamWaits.DefaultTimeout));
+
+        // The one receipt allowed is free again.
+        var next = client.SendAsync("/queue/q", "next", new SendOptions { Receipt = true });
+        await peer.SendReceiptAsync(await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout));
+        await next.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
     public async Task An_ERROR_naming_a_receipt_fails_that_send_alone_with_the_brokers_message()
     {
         var (peer, client, cleanup) = await ConnectAsync();
