@@ -89,4 +89,22 @@ public class ConnectionEndTests
         var failed = Assert.ThrowsAsync<StompConnectionException>(() => sending.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(failed!.Message, Is.EqualTo("The connection was closed before the RECEIPT."));
     }
+
+    [Test]
+    public async Task After_DISCONNECT_a_broker_that_resets_instead_of_closing_ends_the_connection_as_closed_not_lost()
+    {
+        await using var broker = new VirtualBroker();
+        var (client, connection) = await broker.ConnectAsync(_ => Options(broker));
+        connection.AnswersDisconnect = false;
+        var sending = client.SendAsync("/queue/end", "unanswered", new SendOptions { Receipt = true });
+        await connection.ExpectAsync(StompCommand.Send);
+
+        var disconnecting = client.DisconnectAsync();
+        await connection.ExpectAsync(StompCommand.Disconnect);
+        connection.Abort();
+        await disconnecting.WaitAsync(StreamWaits.DefaultTimeout);
+
+        var failed = Assert.ThrowsAsync<StompConnectionException>(() => sending.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(failed!.Message, Is.EqualTo("The connection was closed before the RECEIPT."), "this side asked for the end");
+    }
 }
