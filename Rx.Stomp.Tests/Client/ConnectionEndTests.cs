@@ -42,6 +42,18 @@ public class ConnectionEndTests
     }
 
     [Test]
+    public async Task A_CONNECT_refused_with_an_ERROR_fails_the_connect_at_once_even_when_the_broker_keeps_the_connection_open()
+    {
+        await using var broker = new VirtualBroker();
+        var (connecting, connection) = await ConnectingAsync(broker);
+
+        await connection.SendErrorAsync("Bad CONNECT");
+
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => connecting.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(refused!.Message, Does.Contain("Bad CONNECT"));
+    }
+
+    [Test]
     public async Task A_CONNECTED_whose_heart_beat_header_cannot_be_read_fails_the_connect_at_once_as_a_protocol_error()
     {
         await using var broker = new VirtualBroker();

@@ -78,6 +78,37 @@ public class ReceiptTests
         var error = Assert.ThrowsAsync<StompErrorException>(() => first.WaitAsync(StreamWaits.DefaultTimeout));
         Assert.That(error!.Message, Does.Contain("Unknown destination").And.Contain("not a valid destination"));
         Assert.That(abort.Headers["transaction"], Is.EqualTo(begin.Headers["transaction"]));
+        Assert.That(begin.Headers["transaction"], Does.StartWith("probe-"), "named for what it is, in a broker's log");
+    }
+
+    [Test]
+    public async Task A_probe_left_unanswered_is_logged_and_a_later_ERROR_naming_no_receipt_probes_again()
+    {
+        var scheduler = new TestScheduler();
+        using var logs = new CapturingLoggerFactory();
+        await using var peer = new RawPeer();
+        var client = new StompClient(new StompClientOptions { Endpoints = [peer.Endpoint], Scheduler = scheduler, ReceiptTimeout = TimeSpan.FromSeconds(5), LoggerFactory = logs });
+        await using var _ = RawPeer.ClosingFirst(peer, client);
+        await peer.ConnectAsync(client);
+        var first = client.SendAsync("/queue/a", "1", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "first"))));
+        await ExpectProbeAsync(peer);
+
+        // Neither the SEND nor the probe is answered: both end at ReceiptTimeout.
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(5).Ticks);
+        Assert.ThrowsAsync<StompTimeoutException>(() => first.WaitAsync(StreamWaits.DefaultTimeout));
+        // The probe's end shows only in the log, on the thread its timeout completes on.
+        Assert.That(SpinWait.SpinUntil(() => logs.Text.Contains("could not be settled (No RECEIPT for the probe", StringComparison.Ordinal), StreamWaits.DefaultTimeout), Is.True, logs.Text);
+
+        var second = client.SendAsync("/queue/a", "2", new SendOptions { Receipt = true });
+        await peer.ExpectAsync(StompCommand.Send).WaitAsync(StreamWaits.DefaultTimeout);
+        await peer.SendAsync(new Frame(StompCommand.Error, StompHeaders.Create(("message", "second"))));
+        var (_, abort) = await ExpectProbeAsync(peer);
+        await peer.SendReceiptAsync(abort);
+
+        var refused = Assert.ThrowsAsync<StompErrorException>(() => second.WaitAsync(StreamWaits.DefaultTimeout));
+        Assert.That(refused!.Message, Does.Contain("second"));
     }
 
     [Test]
