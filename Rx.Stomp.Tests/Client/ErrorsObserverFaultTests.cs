@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Collections.Concurrent;
 using Rx.Stomp.Broker;
 using Rx.Stomp.Client;
@@ -12,12 +13,14 @@ namespace Rx.Stomp.Tests.Client;
 /// </summary>
 public class ErrorsObserverFaultTests
 {
-    [Test]
-    public async Task An_Errors_observer_that_throws_is_logged_and_its_fault_is_not_reported_back_to_Errors()
+    // Delivered on the readers, or through a delivery scheduler: each has its own way of catching an observer's fault.
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task An_Errors_observer_that_throws_is_logged_and_its_fault_is_not_reported_back_to_Errors(bool deliveryScheduler)
     {
         using var logs = new CapturingLoggerFactory();
         await using var broker = await StompBroker.StartAsync();
-        await using var client = await Embedded.ConnectAsync(broker, o => o with { LoggerFactory = logs });
+        await using var client = await Embedded.ConnectAsync(broker, o => o with { LoggerFactory = logs, DeliveryScheduler = deliveryScheduler ? TaskPoolScheduler.Default : null });
         var seen = new BlockingCollection<string>();
         // Each SEND's Sent observer fault is an error to report: two of them, one after the other.
         using var sent = client.Sent.Subscribe(f =>
