@@ -38,4 +38,33 @@ public class TransactionFrameTests
         Assert.That(transaction.Id, Does.Match("^tx-[0-9]+$"));
         Assert.That((await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout)).Headers["transaction"], Is.EqualTo(transaction.Id));
     }
+
+    [Test]
+    public async Task BEGIN_asked_for_with_a_receipt_carries_one_and_ends_at_its_RECEIPT()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
+
+        var beginning = client.BeginTransactionAsync(receipt: true);
+        var begin = await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(begin.Headers["receipt"], Is.Not.Null);
+        Assert.That(beginning.IsCompleted, Is.False, "not before the RECEIPT");
+        await peer.SendReceiptAsync(begin);
+        await beginning.WaitAsync(StreamWaits.DefaultTimeout);
+    }
+
+    [Test]
+    public async Task A_send_in_a_transaction_needs_a_destination_and_writes_nothing_without_one()
+    {
+        var (peer, client, cleanup) = await RawPeer.ConnectedAsync();
+        await using var _ = cleanup;
+        var transaction = await client.BeginTransactionAsync();
+        await peer.ExpectAsync(StompCommand.Begin).WaitAsync(StreamWaits.DefaultTimeout);
+
+        Assert.That(() => transaction.SendAsync("", "x"), Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("destination"));
+
+        await transaction.CommitAsync(receipt: false);
+        Assert.That((await peer.ExpectAsync(StompCommand.Commit).WaitAsync(StreamWaits.DefaultTimeout)).Command, Is.EqualTo(StompCommand.Commit), "the next frame after BEGIN");
+    }
 }
