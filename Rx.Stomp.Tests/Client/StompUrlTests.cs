@@ -94,6 +94,7 @@ public class StompUrlTests
     [TestCase("user:s3cr3t@h:1", "'user:***@h:1' is not a stomp://")]
     [TestCase("u:s3cr3t@h:1", "'u:***@h:1' is not a stomp://")]
     [TestCase(":s3cr3t@h:1", "':***@h:1' is not a stomp://")]
+    [TestCase("ftp://h:1/vh@x", "'ftp://h:1/vh@x' is not a stomp://")]
     [TestCase("stomp:user:s3cr3t@h", "'stomp:***@h' is not a stomp://")]
     [TestCase("ftp://user:s3cr3t@ss@h:1/vh", "'ftp://user:***@h:1/vh' is not a stomp://")]
     public void A_text_that_is_not_such_a_url_is_a_format_error_saying_what_is_wrong_with_any_password_masked(string text, string message)
