@@ -170,6 +170,8 @@ public class ListenerTests
         Assert.That(client.GetListener("b"), Is.Null);
 
         await client.SendAsync("/queue/x", "1", new SendOptions { Receipt = true });
+        // The sender's wait ends at the RECEIPT; the listeners hear it on the reader, which may be a moment later.
+        await second.Lines.WhenAsync(l => l == "receipt");
         Assert.That(client.RemoveListener("a"), Is.True);
         Assert.That(client.RemoveListener("a"), Is.False);
         Assert.That(client.GetListener("a"), Is.Null);
