@@ -162,7 +162,7 @@ internal sealed class WriteLoop
         {
             _stream.Write(_inline.WrittenSpan);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (IsEnded(e))
         {
             Volatile.Write(ref _broken, 1);
             if (Volatile.Read(ref _stopped) == 0)
@@ -178,6 +178,14 @@ internal sealed class WriteLoop
         _lastInline = Stopwatch.GetTimestamp();
         return true;
     }
+
+    /// <summary>
+    /// Whether a write failed because the connection ended. A <see cref="NetworkStream"/> that the end disposes between
+    /// its own checks says it "does not support writing" (an <see cref="InvalidOperationException"/>): seen with a peer
+    /// that closes as CONNECT is written, where it crashed the process.
+    /// </summary>
+    private bool IsEnded(Exception e) =>
+        e is IOException or ObjectDisposedException or SocketException || (e is InvalidOperationException && !_stream.CanWrite);
 
     /// <summary>Whether a write to <paramref name="socket"/> would not block; a socket closed meanwhile has none (the pipe then reports the end).</summary>
     private static bool HasRoom(Socket socket)
@@ -287,7 +295,7 @@ internal sealed class WriteLoop
             // The transport's own typed failure (a TLS refusal that surfaced on a write).
             failure = e;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (IsEnded(e))
         {
             failure = stopping.IsCancellationRequested ? null : new StompConnectionException($"Writing to {_endpoint} failed: {e.Message}", e);
         }
